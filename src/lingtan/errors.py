@@ -1,0 +1,96 @@
+"""Exceptions raised by lingtan.
+
+The tree::
+
+    LingtanError
+    ├── InputError (also ValueError)           bad data supplied by the user
+    │   ├── PackageError                       a data-package file, row or field is invalid
+    │   ├── UnitError                          unknown unit, or a unit of the wrong dimension
+    │   └── NoDataError                        a period or site has no data to work on
+    ├── FactorNotFoundError (also LookupError) no factor for (family, subject, geography, year, scheme)
+    └── StoreError                             the workspace database is unusable
+        └── SchemaVersionError                 database written by a newer lingtan
+
+User-input errors subclass :class:`ValueError` so that generic callers can catch them
+without importing lingtan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class LingtanError(Exception):
+    """Base of every error lingtan raises on purpose."""
+
+
+class InputError(LingtanError, ValueError):
+    """Input supplied by the user is invalid."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid value: where it is and why it is rejected.
+
+    Parameters
+    ----------
+    file : str
+        File name inside the data package (``readings/grid.csv``).
+    row : int | None
+        1-based line number in the file, the header being line 1 (``None`` for
+        file-level problems).
+    field : str | None
+        Column name, or ``None`` when the whole row or file is at fault.
+    reason : str
+        Human-readable reason.
+    """
+
+    file: str
+    row: int | None
+    field: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.reason}"
+
+
+class PackageError(InputError):
+    """One or more rows of a data package are invalid; nothing was imported.
+
+    Attributes
+    ----------
+    problems : list[Problem]
+        Every problem found, in file and row order.
+    """
+
+    def __init__(self, problems: list[Problem], max_shown: int = 20) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:max_shown])
+        more = len(problems) - max_shown
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        super().__init__(f"{len(problems)} invalid value(s), nothing imported:\n{shown}{tail}")
+
+
+class UnitError(InputError):
+    """A unit string is unknown or has the wrong dimension."""
+
+
+class NoDataError(InputError):
+    """There is no data for the requested site or period."""
+
+
+class FactorNotFoundError(LingtanError, LookupError):
+    """No factor matches what was asked; lingtan never falls back silently."""
+
+
+class StoreError(LingtanError):
+    """The workspace database cannot be used."""
+
+
+class SchemaVersionError(StoreError):
+    """The database schema is newer than this version of lingtan understands."""
