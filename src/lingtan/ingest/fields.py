@@ -1,0 +1,88 @@
+"""Parsers for single fields of a data package; each raises ``ValueError`` with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+_DATE_RE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def text(value: object) -> str:
+    """A non-empty, stripped string."""
+    s = "" if value is None else str(value).strip()
+    if not s:
+        raise ValueError("missing value")
+    return s
+
+
+def optional_text(value: object) -> str | None:
+    s = "" if value is None else str(value).strip()
+    return s or None
+
+
+def number(value: object, *, minimum: float | None = 0.0, positive: bool = False) -> float:
+    """A finite float, ≥ ``minimum`` (default 0) and > 0 if ``positive``."""
+    s = text(value).replace(",", "")
+    try:
+        x = float(s)
+    except ValueError:
+        raise ValueError(f"not a number: {s!r}") from None
+    if not math.isfinite(x):
+        raise ValueError(f"not a finite number: {s!r}")
+    if minimum is not None and x < minimum:
+        raise ValueError(f"must be ≥ {minimum:g}, got {x:g}")
+    if positive and x <= 0:
+        raise ValueError(f"must be > 0, got {x:g}")
+    return x
+
+
+def integer(value: object, *, minimum: int | None = None) -> int:
+    s = text(value)
+    try:
+        x = int(float(s)) if re.fullmatch(r"-?\d+(\.0+)?", s) else int(s)
+    except ValueError:
+        raise ValueError(f"not an integer: {s!r}") from None
+    if minimum is not None and x < minimum:
+        raise ValueError(f"must be ≥ {minimum}, got {x}")
+    return x
+
+
+def date(value: object) -> dt.date:
+    """``YYYY-MM-DD`` or ``YYYY/M/D`` (a datetime at midnight is accepted too)."""
+    s = text(value)
+    s = re.sub(r"[ T]00:00(:00)?$", "", s)
+    m = _DATE_RE.match(s)
+    if not m:
+        raise ValueError(f"not a date (YYYY-MM-DD): {s!r}")
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as exc:
+        raise ValueError(f"impossible date {s!r}: {exc}") from None
+
+
+def month(value: object) -> str:
+    """``YYYY-MM`` normalised with a two-digit month."""
+    s = text(value)
+    m = _MONTH_RE.match(s)
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise ValueError(f"not a month (YYYY-MM): {s!r}")
+    return f"{int(m[1]):04d}-{int(m[2]):02d}"
+
+
+def boolean(value: object) -> bool:
+    s = text(value).lower()
+    if s in {"true", "yes", "1", "y", "是"}:
+        return True
+    if s in {"false", "no", "0", "n", "否"}:
+        return False
+    raise ValueError(f"not a boolean (true/false): {s!r}")
+
+
+def choice(value: object, allowed: tuple[str, ...]) -> str:
+    s = text(value)
+    if s not in allowed:
+        raise ValueError(f"{s!r} is not one of {', '.join(allowed)}")
+    return s

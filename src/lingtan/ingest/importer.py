@@ -1,0 +1,379 @@
+"""``lingtan import DIR``: load a data package into the workspace, atomically and idempotently.
+
+Guarantees (docs/import.md):
+
+- **Atomic.** Everything happens in one DuckDB transaction. In strict mode (default)
+  any invalid value aborts the import and nothing lands; a killed process leaves the
+  store as it was (DuckDB discards an uncommitted transaction).
+- **Lenient.** With ``lenient=True`` valid rows land and every invalid row goes to
+  ``quarantine`` with file, row, field and reason. Nothing is dropped silently.
+- **Idempotent.** Importing the same package again changes nothing (no batch, no
+  audit record). A changed row is a new version; the old one is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from lingtan.errors import PackageError, Problem
+from lingtan.factors import FactorLibrary, read_factor_rows
+from lingtan.ingest import readings as rd
+from lingtan.ingest import records as rec
+from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
+from lingtan.site import Site, read_site
+from lingtan.store.versioned import WriteCounts, write_versioned
+from lingtan.store.workspace import append_audit, utc_now
+from lingtan.units import Dimension, dimension_of
+
+SMALL_TABLES: dict[str, tuple[rec.Column, ...]] = {
+    "meters": rec.METERS,
+    "activities": rec.ACTIVITIES,
+    "production": rec.PRODUCTION,
+    "instruments": rec.INSTRUMENTS,
+}
+KNOWN_FILES = (*SMALL_TABLES, "factors", "equipment")
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (also the ``--json`` output of ``lingtan import``)."""
+
+    site_id: str
+    status: str  # imported | unchanged
+    batch_id: int | None
+    mode: str
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+    readings: dict[str, int] = field(default_factory=dict)
+    quarantined: int = 0
+    problems: list[str] = field(default_factory=list)
+    gaps: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Package:
+    root: Path
+    site: Site
+    small: dict[str, Path]
+    readings: list[Path]
+    ignored: list[str]
+
+
+def find_package(root: Path) -> _Package:
+    """Locate the files of a data package; ``factory.yaml`` is required."""
+    if not (root / "factory.yaml").is_file():
+        raise PackageError([Problem(str(root), None, None, "not a data package: factory.yaml missing")])
+    site = read_site(root / "factory.yaml")
+    small: dict[str, Path] = {}
+    ignored: list[str] = []
+    for path in sorted(root.iterdir()):
+        if path.name == "factory.yaml" or path.is_dir():
+            continue
+        if path.stem in KNOWN_FILES and path.suffix.lower() in TABULAR_SUFFIXES:
+            if path.stem in small:
+                raise PackageError([Problem(path.name, None, None,
+                                            f"two files for table {path.stem!r}")])
+            small[path.stem] = path
+        else:
+            ignored.append(path.name)
+    readings_dir = root / "readings"
+    readings = sorted(p for p in readings_dir.rglob("*") if p.suffix.lower() in TABULAR_SUFFIXES) \
+        if readings_dir.is_dir() else []
+    return _Package(root, site, small, readings, ignored)
+
+
+def import_package(
+    con: duckdb.DuckDBPyConnection, root: str | Path, *, lenient: bool = False
+) -> ImportSummary:
+    """Import the data package at ``root`` into the workspace ``con``.
+
+    Raises
+    ------
+    PackageError
+        In strict mode, listing every invalid value (file, row, field, reason).
+    """
+    pkg = find_package(Path(root))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        summary = _import(con, pkg, lenient)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if summary.status == "unchanged":
+        con.execute("ROLLBACK")
+    else:
+        con.execute("COMMIT")
+    return summary
+
+
+def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> ImportSummary:
+    site = pkg.site
+    library = FactorLibrary.packaged()
+    problems: list[Problem] = []
+    files: list[StagedFile] = []
+    user_factors = []
+    if "factors" in pkg.small:
+        try:
+            user_factors = read_factor_rows(pkg.small["factors"], origin="user")
+        except PackageError as exc:
+            problems += exc.problems
+        library = library.with_overrides(user_factors)
+    fuel_dims = _fuel_dimensions(library)
+    gases = {f.subject for f in library.select(family="gwp")}
+    parsed: dict[str, rec.Parsed] = {}
+    for table, spec in SMALL_TABLES.items():
+        if table not in pkg.small:
+            continue
+        staged = stage_file(con, pkg.small[table], pkg.small[table].name, f"stg_{table}")
+        files.append(staged)
+        parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases)
+        problems += parsed[table].problems
+    equipment_rows = _equipment_rows(con, pkg, files)
+
+    batch_id = _next_batch_id(con)
+    _batch_meters(con, site.id, parsed.get("meters"))
+    reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
+                     for i, p in enumerate(pkg.readings)]
+    files += reading_files
+    header = [p for st in reading_files for p in rd.header_problems(st)]
+    if header:
+        raise PackageError(problems + header)
+    summary = ImportSummary(site.id, "imported", batch_id, "lenient" if lenient else "strict")
+    if reading_files:
+        _run_readings(con, site, reading_files)
+        if rd.count(con, "rd_problems") and not lenient:
+            raise PackageError(problems + rd.problem_rows(con, reading_files, limit=200))
+    if problems and not lenient:
+        raise PackageError(problems)
+
+    summary.tables["sites"] = write_versioned(con, "sites", site.id, [_site_row(site)], batch_id).as_dict()
+    for table, result in parsed.items():
+        summary.tables[table] = _write_table(con, table, site.id, result.rows, batch_id).as_dict()
+    if user_factors:
+        rows = [f.as_dict() for f in user_factors]
+        summary.tables["factors"] = write_versioned(con, "factors", site.id, rows, batch_id).as_dict()
+    if equipment_rows:
+        summary.tables["equipment"] = write_versioned(
+            con, "equipment", site.id, equipment_rows, batch_id).as_dict()
+    if reading_files:
+        summary.readings = _write_readings(con, site.id, batch_id)
+        summary.gaps = rd.gaps(con)
+    summary.quarantined = _quarantine(con, batch_id, problems, files, reading_files) if lenient else 0
+    summary.problems = [str(p) for p in problems[:50]]
+    summary.warnings = [f"ignored file {n}: not part of the data-package format" for n in pkg.ignored]
+    if not _changed(summary):
+        summary.status, summary.batch_id = "unchanged", None
+        return summary
+    _record_batch(con, pkg, summary, files, batch_id)
+    return summary
+
+
+def _fuel_dimensions(library: FactorLibrary) -> dict[str, Dimension]:
+    dims: dict[str, Dimension] = {}
+    for f in library.select(family="ncv"):
+        dims.setdefault(f.subject, dimension_of(f.unit.split("/", 1)[1]))
+    return dims
+
+
+def _parse_small(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, table: str, spec: tuple[rec.Column, ...],
+    fuel_dims: dict[str, Dimension], gases: set[str],
+) -> rec.Parsed:
+    header = rec.check_header(staged.name, staged.columns, spec)
+    if header:
+        raise PackageError(header)
+    rows = con.execute(f"SELECT * FROM {staged.table} ORDER BY _row").fetchdf().to_dict("records")
+    rows = [{k: (None if v is None or v != v else v) for k, v in r.items()} for r in rows]
+    result = rec.parse_rows(staged.name, rows, spec)
+    if table == "meters":
+        rec.check_meters(staged.name, result, fuel_dims)
+    elif table == "activities":
+        rec.check_activities(staged.name, result, fuel_dims, gases)
+    elif table == "instruments":
+        rec.check_instruments(staged.name, result)
+    elif table == "production":
+        for row in result.rows:
+            row["production_id"] = f"{row['product']}:{row['period_start']}:{row['period_end']}"
+        rec.check_unique(staged.name, result, lambda r: r["production_id"], "production period")
+    return result
+
+
+def _equipment_rows(
+    con: duckdb.DuckDBPyConnection, pkg: _Package, files: list[StagedFile]
+) -> list[dict[str, Any]]:
+    if "equipment" not in pkg.small:
+        return []
+    staged = stage_file(con, pkg.small["equipment"], pkg.small["equipment"].name, "stg_equipment")
+    files.append(staged)
+    rows = con.execute(f"SELECT * FROM {staged.table} ORDER BY _row").fetchall()
+    out = []
+    for values in rows:
+        data = {c: v for c, v in zip((*staged.columns, "_row"), values, strict=False) if c != "_row"}
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        out.append({"row_key": str(values[0]) if values[0] else hashlib.sha256(text.encode()).hexdigest(),
+                    "row_json": text})
+    return out
+
+
+def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Parsed | None) -> None:
+    """``batch_meters``: the package's meters, else the site's current meters in the store."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_meters AS SELECT meter_id, reading, interval_minutes,"
+        " timestamp_marks, to_canonical, rollover FROM meters WHERE site_id = ? AND is_current",
+        [site_id],
+    )
+    for row in meters.rows if meters else []:
+        con.execute("DELETE FROM batch_meters WHERE meter_id = ?", [row["meter_id"]])
+        con.execute(
+            "INSERT INTO batch_meters VALUES (?, ?, ?, ?, ?, ?)",
+            [row["meter_id"], row["reading"], row["interval_minutes"], row["timestamp_marks"],
+             row["to_canonical"], row["rollover"]],
+        )
+
+
+def _run_readings(con: duckdb.DuckDBPyConnection, site: Site, files: list[StagedFile]) -> None:
+    con.execute(f"SET TimeZone = '{site.timezone}'")
+    try:
+        rd.stage_union(con, files)
+    finally:
+        con.execute("SET TimeZone = 'UTC'")
+    rd.validate(con)
+    rd.convert_counters(con, site.id)
+    rd.finalise(con)
+
+
+def _write_readings(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int) -> dict[str, int]:
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE rd_cmp AS
+        SELECT f.meter_id, f.ts_utc, f.value, f.raw_value,
+               r.value AS old_value, r.raw_value AS old_raw, r.version AS old_version,
+               r.batch_id AS old_batch
+        FROM rd_final f LEFT JOIN readings r
+          ON r.site_id = ? AND r.meter_id = f.meter_id AND r.ts_utc = f.ts_utc
+        """,
+        [site_id],
+    )
+    changed = "old_raw IS NOT NULL AND (old_raw <> raw_value OR old_value IS DISTINCT FROM value)"
+    con.execute(
+        f"INSERT INTO reading_versions SELECT ?, meter_id, ts_utc, old_value, old_raw, old_version,"
+        f" old_batch, ? FROM rd_cmp WHERE {changed}", [site_id, batch_id])
+    con.execute(
+        f"DELETE FROM readings r USING (SELECT meter_id, ts_utc FROM rd_cmp WHERE {changed}) c"
+        " WHERE r.site_id = ? AND r.meter_id = c.meter_id AND r.ts_utc = c.ts_utc", [site_id])
+    con.execute(
+        f"INSERT INTO readings SELECT ?, meter_id, ts_utc, value, raw_value,"
+        f" coalesce(old_version, 0) + 1, ? FROM rd_cmp WHERE old_raw IS NULL OR ({changed})",
+        [site_id, batch_id])
+    stats = con.execute(
+        f"SELECT count(*) FILTER (WHERE old_raw IS NULL), count(*) FILTER (WHERE {changed}),"
+        " count(*) FILTER (WHERE old_raw IS NOT NULL) - count(*) FILTER (WHERE " + changed + ")"
+        " FROM rd_cmp").fetchone()
+    rows_in = rd.count(con, "rd_parsed")
+    merged = rows_in - rd.count(con, "rd_problems") - rd.count(con, "rd_final")
+    assert stats is not None
+    return {"rows_in": rows_in, "new": int(stats[0]), "changed": int(stats[1]),
+            "unchanged": int(stats[2]), "duplicates_merged": max(merged, 0),
+            "invalid": rd.count(con, "rd_problems")}
+
+
+def _write_table(
+    con: duckdb.DuckDBPyConnection, table: str, site_id: str, rows: list[dict[str, Any]],
+    batch_id: int,
+) -> WriteCounts:
+    clean = []
+    for row in rows:
+        out = {k: v for k, v in row.items() if not k.startswith("_")}
+        if table == "activities":
+            out["file"], out["row"] = "activities", row["_row"]
+        clean.append(out)
+    return write_versioned(con, table, site_id, clean, batch_id)
+
+
+def _site_row(site: Site) -> dict[str, Any]:
+    loc = site.location
+    return {
+        "site_id": site.id, "name": site.name, "province": site.province,
+        "grid_region": site.grid_region, "timezone": site.timezone, "industry": site.industry,
+        "lat": loc.lat if loc else None, "lon": loc.lon if loc else None,
+        "green_factory_level": site.green_factory_level, "baseline_year": site.baseline_year,
+        "boundary": site.boundary, "config_json": site.model_dump_json(),
+    }
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, batch_id: int, problems: list[Problem],
+    files: list[StagedFile], reading_files: list[StagedFile],
+) -> int:
+    """Write every problem to ``quarantine`` unless the same one is already there."""
+    sha = {f.name: f.sha256 for f in files}
+    before = rd.count(con, "quarantine")
+    for p in problems:
+        con.execute(
+            "INSERT INTO quarantine SELECT ?, ?, ?, ?, ?, ?, NULL WHERE NOT EXISTS (SELECT 1 FROM"
+            " quarantine WHERE file_sha256 = ? AND row IS NOT DISTINCT FROM ? AND field"
+            " IS NOT DISTINCT FROM ?)",
+            [batch_id, p.file, sha.get(p.file, ""), p.row, p.field, p.reason,
+             sha.get(p.file, ""), p.row, p.field],
+        )
+    if reading_files:
+        names = [(i, f.name, f.sha256) for i, f in enumerate(reading_files)]
+        con.execute("CREATE OR REPLACE TEMP TABLE rd_files (file_idx INTEGER, file VARCHAR, sha VARCHAR)")
+        con.executemany("INSERT INTO rd_files VALUES (?, ?, ?)", names)
+        con.execute(
+            """
+            INSERT INTO quarantine
+            SELECT ?, f.file, f.sha, p._row, p.field, p.reason,
+                   to_json({meter_id: r.meter_id, timestamp: r.ts_text, value: r.value_text, flag: r.flag})
+            FROM rd_problems p JOIN rd_files f USING (file_idx)
+            JOIN rd_parsed r ON r.file_idx = p.file_idx AND r._row = p._row
+            ANTI JOIN quarantine q ON q.file_sha256 = f.sha AND q.row = p._row AND q.field = p.field
+            """,
+            [batch_id],
+        )
+    return rd.count(con, "quarantine") - before
+
+
+def _changed(summary: ImportSummary) -> bool:
+    tables = any(t["new"] or t["changed"] for t in summary.tables.values())
+    readings = bool(summary.readings.get("new") or summary.readings.get("changed"))
+    return tables or readings or summary.quarantined > 0
+
+
+def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()
+    return int(row[0]) if row else 1
+
+
+def _record_batch(
+    con: duckdb.DuckDBPyConnection, pkg: _Package, summary: ImportSummary,
+    files: list[StagedFile], batch_id: int,
+) -> None:
+    digest = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.name):
+        digest.update(f"{f.name}\0{f.sha256}\n".encode())
+    digest.update((pkg.root / "factory.yaml").read_bytes())
+    detail = summary.as_dict()
+    con.execute(
+        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [batch_id, pkg.site.id, str(pkg.root.resolve()), digest.hexdigest(), summary.mode,
+         utc_now(), json.dumps(detail, ensure_ascii=False, default=str)],
+    )
+    con.executemany(
+        "INSERT INTO import_files VALUES (?, ?, ?, ?, ?)",
+        [(batch_id, f.name, f.sha256, f.encoding, f.rows) for f in files],
+    )
+    append_audit(con, "import", pkg.site.id, {
+        "batch_id": batch_id, "package_sha256": digest.hexdigest(),
+        "files": {f.name: f.sha256 for f in files}, "tables": summary.tables,
+        "readings": summary.readings, "quarantined": summary.quarantined,
+    })

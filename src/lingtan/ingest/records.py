@@ -1,0 +1,309 @@
+"""Validate the small tables of a data package: meters, activities, production, instruments.
+
+Each table is described by a column spec (name, required, parser); rows are parsed
+one by one and every problem is collected with file, row and field, so a user sees
+all errors of a package at once. Cross-row and cross-file checks (duplicates,
+units against carriers) run after the per-field parse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lingtan.errors import Problem, UnitError
+from lingtan.ingest import fields as f
+from lingtan.units import (
+    CANONICAL_UNIT,
+    Dimension,
+    dimension_of,
+    factor_to,
+    to_canonical_factor,
+)
+
+Parser = Callable[[object], Any]
+
+METER_ROLES = (
+    "grid_import", "grid_export", "generation", "storage_charge", "storage_discharge",
+    "submeter", "fuel", "heat_import",
+)
+ACTIVITY_CATEGORIES = (
+    "stationary_combustion", "mobile_combustion", "biomass_combustion", "process",
+    "fugitive", "purchased_heat", "purchased_electricity",
+)
+INSTRUMENT_KINDS = ("gec", "green_power", "ccer", "international_credit", "removal")
+_CO2_MASS_UNITS = {"tCO2": 1.0, "tCO2e": 1.0, "kgCO2": 1e-3, "kgCO2e": 1e-3}
+
+#: Dimensions a non-fuel carrier admits. Fuels take the dimension of their NCV.
+CARRIER_DIMENSIONS: dict[str, tuple[Dimension, ...]] = {
+    "electricity": ("energy",),
+    "heat": ("energy",),
+    "steam": ("energy", "mass"),
+    "water": ("volume", "mass"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    parse: Parser
+
+
+@dataclass
+class Parsed:
+    """Rows that parsed, and the problems of those that did not."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    bad_rows: set[int] = field(default_factory=set)
+
+    def reject(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        if problem.row is not None:
+            self.bad_rows.add(problem.row)
+
+
+def _choice(allowed: tuple[str, ...]) -> Parser:
+    return lambda v: f.choice(v, allowed)
+
+
+def _opt(parse: Parser) -> Parser:
+    def parser(value: object) -> Any:
+        return None if f.optional_text(value) is None else parse(value)
+
+    return parser
+
+
+METERS = (
+    Column("meter_id", True, f.text),
+    Column("name", False, f.optional_text),
+    Column("carrier", True, f.text),
+    Column("unit", True, f.text),
+    Column("reading", True, _choice(("interval", "cumulative"))),
+    Column("role", True, _choice(METER_ROLES)),
+    Column("parent_id", False, f.optional_text),
+    Column("interval_minutes", False, _opt(lambda v: f.integer(v, minimum=1))),
+    Column("timestamp_marks", False, _opt(_choice(("end", "start")))),
+    Column("rollover", False, _opt(lambda v: f.number(v, positive=True))),
+)
+ACTIVITIES = (
+    Column("activity_id", False, f.optional_text),
+    Column("period_start", True, f.date),
+    Column("period_end", True, f.date),
+    Column("category", True, _choice(ACTIVITY_CATEGORIES)),
+    Column("source", True, f.text),
+    Column("quantity", True, f.number),
+    Column("unit", True, f.text),
+    Column("evidence", False, f.optional_text),
+)
+PRODUCTION = (
+    Column("period_start", True, f.date),
+    Column("period_end", True, f.date),
+    Column("product", True, f.text),
+    Column("quantity", True, f.number),
+    Column("unit", True, f.text),
+)
+INSTRUMENTS = (
+    Column("instrument_id", True, f.text),
+    Column("kind", True, _choice(INSTRUMENT_KINDS)),
+    Column("quantity", True, lambda v: f.number(v, positive=True)),
+    Column("unit", True, f.text),
+    Column("generation_month", False, _opt(f.month)),
+    Column("vintage", False, _opt(lambda v: f.integer(v, minimum=1990))),
+    Column("technology", False, f.optional_text),
+    Column("province", False, f.optional_text),
+    Column("tradable", False, _opt(f.boolean)),
+    Column("serial_start", False, f.optional_text),
+    Column("serial_end", False, f.optional_text),
+    Column("registry", False, f.optional_text),
+    Column("project_id", False, f.optional_text),
+    Column("retired_on", False, _opt(f.date)),
+    Column("claimed_year", False, _opt(lambda v: f.integer(v, minimum=1990))),
+)
+
+
+def check_header(file: str, header: Iterable[str], spec: tuple[Column, ...]) -> list[Problem]:
+    """Missing required columns and unknown columns, each a file-level problem."""
+    names = {c.name for c in spec}
+    present = [h for h in header if h != "_row"]
+    problems = [
+        Problem(file, 1, c.name, "required column is missing")
+        for c in spec if c.required and c.name not in present
+    ]
+    problems += [Problem(file, 1, h, "unknown column") for h in present if h not in names]
+    return problems
+
+
+def parse_rows(file: str, rows: Iterable[dict[str, Any]], spec: tuple[Column, ...]) -> Parsed:
+    """Parse every row with ``spec``; a row with any bad field is rejected as a whole."""
+    out = Parsed()
+    for raw in rows:
+        line = int(raw["_row"])
+        record: dict[str, Any] = {"_row": line}
+        ok = True
+        for col in spec:
+            try:
+                record[col.name] = col.parse(raw.get(col.name))
+            except ValueError as exc:
+                out.reject(Problem(file, line, col.name, str(exc)))
+                ok = False
+        if ok:
+            out.rows.append(record)
+    return out
+
+
+def check_meters(file: str, parsed: Parsed, fuel_dims: dict[str, Dimension]) -> None:
+    """Per-meter checks: unit against carrier, counters, duplicate ids, parents."""
+    seen: dict[str, int] = {}
+    for row in list(parsed.rows):
+        problem = _meter_problem(row, fuel_dims, seen)
+        if problem:
+            field_name, reason = problem
+            parsed.reject(Problem(file, row["_row"], field_name, reason))
+            parsed.rows.remove(row)
+            continue
+        seen[row["meter_id"]] = row["_row"]
+    ids = set(seen)
+    for row in list(parsed.rows):
+        if row["parent_id"] and row["parent_id"] not in ids:
+            parsed.reject(Problem(file, row["_row"], "parent_id",
+                                  f"unknown parent meter {row['parent_id']!r}"))
+            parsed.rows.remove(row)
+
+
+def _meter_problem(
+    row: dict[str, Any], fuel_dims: dict[str, Dimension], seen: dict[str, int]
+) -> tuple[str, str] | None:
+    if row["meter_id"] in seen:
+        return "meter_id", f"duplicate meter id (first on row {seen[row['meter_id']]})"
+    dims = _carrier_dims(row["carrier"], fuel_dims)
+    if dims is None:
+        return "carrier", f"unknown carrier {row['carrier']!r} (not electricity/heat/steam/water or a fuel with a known NCV)"
+    try:
+        row["to_canonical"] = to_canonical_factor(row["unit"], dims)
+    except UnitError as exc:
+        return "unit", str(exc)
+    row["unit_canonical"] = CANONICAL_UNIT[dimension_of(row["unit"])]
+    if row["rollover"] is not None and row["reading"] != "cumulative":
+        return "rollover", "only cumulative meters can roll over"
+    row["timestamp_marks"] = row["timestamp_marks"] or "end"
+    return None
+
+
+def _carrier_dims(carrier: str, fuel_dims: dict[str, Dimension]) -> tuple[Dimension, ...] | None:
+    if carrier in CARRIER_DIMENSIONS:
+        return CARRIER_DIMENSIONS[carrier]
+    if carrier in fuel_dims:
+        return (fuel_dims[carrier],)
+    return None
+
+
+def check_activities(
+    file: str, parsed: Parsed, fuel_dims: dict[str, Dimension], gases: set[str]
+) -> None:
+    """Units against categories, period order, and the natural-key duplicates rule."""
+    keyed: dict[str, dict[str, Any]] = {}
+    for row in list(parsed.rows):
+        problem = _activity_problem(row, fuel_dims, gases)
+        if problem is None:
+            problem = _duplicate_problem(row, keyed)
+        if problem:
+            parsed.reject(Problem(file, row["_row"], problem[0], problem[1]))
+            parsed.rows.remove(row)
+    parsed.rows = [r for r in parsed.rows if not r.get("_merged")]
+
+
+def _activity_problem(
+    row: dict[str, Any], fuel_dims: dict[str, Dimension], gases: set[str]
+) -> tuple[str, str] | None:
+    if row["period_end"] < row["period_start"]:
+        return "period_end", "period_end is before period_start"
+    category, source, unit = row["category"], row["source"], row["unit"]
+    if category == "process":
+        if unit not in _CO2_MASS_UNITS:
+            return "unit", f"process emissions are given as {', '.join(_CO2_MASS_UNITS)}"
+        return None
+    try:
+        if category in ("stationary_combustion", "mobile_combustion", "biomass_combustion"):
+            if source not in fuel_dims:
+                return "source", f"no NCV factor for fuel {source!r} (add it to factors.csv)"
+            to_canonical_factor(unit, fuel_dims[source])
+        elif category == "fugitive":
+            if source not in gases:
+                return "source", f"no GWP for gas {source!r}"
+            to_canonical_factor(unit, "mass")
+        else:
+            to_canonical_factor(unit, "energy")
+    except UnitError as exc:
+        return "unit", str(exc)
+    return None
+
+
+def _duplicate_problem(row: dict[str, Any], keyed: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+    key = row["activity_id"] or ":".join(
+        str(row[k]) for k in ("category", "source", "period_start", "period_end")
+    )
+    row["activity_id"] = key
+    first = keyed.get(key)
+    if first is None:
+        keyed[key] = row
+        return None
+    if _content(first) == _content(row):
+        row["_merged"] = True
+        return None
+    return "activity_id", (
+        f"duplicate of row {first['_row']} with a different value; "
+        "give each an activity_id if both are real"
+    )
+
+
+def _content(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+def check_unique(file: str, parsed: Parsed, key: Callable[[dict[str, Any]], str], what: str) -> None:
+    """Merge equal duplicates, reject differing ones."""
+    keyed: dict[str, dict[str, Any]] = {}
+    keep: list[dict[str, Any]] = []
+    for row in parsed.rows:
+        k = key(row)
+        first = keyed.get(k)
+        if first is None:
+            keyed[k] = row
+            keep.append(row)
+        elif _content(first) != _content(row):
+            parsed.reject(Problem(file, row["_row"], None,
+                                  f"duplicate {what} {k!r} (row {first['_row']}) with different values"))
+    parsed.rows = [r for r in keep if r["_row"] not in parsed.bad_rows]
+
+
+def check_instruments(file: str, parsed: Parsed) -> None:
+    """Quantity units by kind: MWh for certificates and green power, tCO2e for credits."""
+    for row in list(parsed.rows):
+        problem = _instrument_problem(row)
+        if problem:
+            parsed.reject(Problem(file, row["_row"], problem[0], problem[1]))
+            parsed.rows.remove(row)
+    check_unique(file, parsed, lambda r: r["instrument_id"], "instrument id")
+
+
+def _instrument_problem(row: dict[str, Any]) -> tuple[str, str] | None:
+    if row["kind"] in ("gec", "green_power"):
+        try:
+            row["quantity"] *= factor_to(row["unit"], "MWh")
+        except UnitError as exc:
+            return "unit", f"{row['kind']} quantities are energy: {exc}"
+        row["unit"] = "MWh"
+        if row["kind"] == "gec" and not float(row["quantity"]).is_integer():
+            return "quantity", "a GEC lot is a whole number of certificates (1 GEC = 1 MWh)"
+    else:
+        scale = _CO2_MASS_UNITS.get(row["unit"])
+        if scale is None:
+            return "unit", f"credits are counted in {', '.join(_CO2_MASS_UNITS)}"
+        row["quantity"] *= scale
+        row["unit"] = "tCO2e"
+    if row["claimed_year"] is not None and row["retired_on"] is None:
+        return "claimed_year", "a claim needs a retirement date (retired_on)"
+    return None
