@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.resources as ir
 import math
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def lib() -> FactorLibrary:
     return FactorLibrary.packaged()
 
 
-def value(lib: FactorLibrary, family: str, subject: str, **key: object) -> float:
+def value(lib: FactorLibrary, family: str, subject: str, **key: Any) -> float:
     return lib.get(family, subject, **key).value
 
 

@@ -75,7 +75,7 @@ def activities(year: int, seed: int = 20250104) -> list[Row]:
             "activity_id": f"DIESEL-{year}-{month:02d}", "period_start": first,
             "period_end": last, "category": "mobile_combustion", "source": "diesel",
             "quantity": round(float(np.clip(diesel_t, 0.3, 0.6)), 3), "unit": "t",
-            "evidence": f"发票 {year}-{month:02d}-{month:03d}",
+            "evidence": f"发票 {year}-{month:02d}-001",
         })
     top_ups = (
         (dt.date(year, 6, 10), "HFC-134a", 18.5, "维保单 {y}-06-004 挤塑冷却螺杆冷水机 1#"),
@@ -135,8 +135,8 @@ def _ccer(year: int, lot: str, t: int, vintage: int, technology: str, project: s
     return {
         "instrument_id": f"DEMO-CCER-{year}-{lot}", "kind": "ccer", "quantity": t,
         "unit": "tCO2e", "vintage": vintage, "technology": technology, "registry": "CCER",
-        "project_id": project, "serial_start": f"DEMO-CCER-{vintage}-{project}-{1:07d}",
-        "serial_end": f"DEMO-CCER-{vintage}-{project}-{t:07d}", "retired_on": retired_on,
+        "project_id": project, "serial_start": f"CCER-{vintage}-{project}-{1:07d}",
+        "serial_end": f"CCER-{vintage}-{project}-{t:07d}", "retired_on": retired_on,
         "claimed_year": year,
     }
 

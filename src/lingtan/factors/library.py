@@ -34,11 +34,12 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 
 from lingtan.errors import FactorNotFoundError, InputError, PackageError, Problem
@@ -146,22 +147,22 @@ def _read_packaged_text(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def packaged_families() -> dict[str, Family]:
-    """Families of ``families.csv``, by name.
+def packaged_families() -> Mapping[str, Family]:
+    """Families of ``families.csv``, by name (read-only).
 
     Returns
     -------
-    dict of str to Family
+    Mapping of str to Family
     """
     reader = csv.DictReader(io.StringIO(_read_packaged_text("families.csv")))
-    return {
+    return MappingProxyType({
         row["family"]: Family(
             name=row["family"],
             allowed_units=tuple(u.strip() for u in row["allowed_units"].split("|")),
             description=row["description"],
         )
         for row in reader
-    }
+    })
 
 
 def factor_problems(factor: Factor) -> list[tuple[str, str]]:
@@ -181,7 +182,7 @@ def factor_problems(factor: Factor) -> list[tuple[str, str]]:
     if factor.family and family is None:
         known = ", ".join(packaged_families())
         problems.append(("family", f"unknown family {factor.family!r}; known: {known}"))
-    elif family is not None and factor.unit not in family.allowed_units:
+    elif family is not None and factor.unit and factor.unit not in family.allowed_units:
         allowed = ", ".join(family.allowed_units)
         problems.append(
             ("unit", f"unit {factor.unit!r} is not allowed for family {factor.family!r}; "
@@ -244,11 +245,11 @@ def _header_problems(header: Sequence[str] | None, file_name: str) -> list[Probl
 
 def _duplicate_problems(
     factor: Factor, line: int, keys: dict[FactorKey, int], ids: dict[str, int]
-) -> list[tuple[str, str]]:
-    problems = []
+) -> list[tuple[str | None, str]]:
+    problems: list[tuple[str | None, str]] = []
     if factor.key in keys:
-        problems.append(("factor_id", f"duplicate key (family, subject, geography, data_year, "
-                                      f"scheme) {factor.key}; first at row {keys[factor.key]}"))
+        problems.append((None, f"duplicate key (family, subject, geography, data_year, "
+                               f"scheme) {factor.key}; first at row {keys[factor.key]}"))
     if factor.factor_id in ids:
         problems.append(("factor_id", f"duplicate factor_id {factor.factor_id!r}; "
                                       f"first at row {ids[factor.factor_id]}"))
@@ -315,11 +316,15 @@ def _read_rows(reader: csv.DictReader[str], origin: str, file_name: str) -> list
     problems = _header_problems(reader.fieldnames, file_name)
     if problems:
         raise PackageError(problems)
+    reader.fieldnames = [h.strip() for h in reader.fieldnames or ()]
     factors: list[Factor] = []
     keys: dict[FactorKey, int] = {}
     ids: dict[str, int] = {}
     for line, row in enumerate(reader, start=2):
-        factor, row_problems = _parse_row(row, origin)
+        factor, parse_problems = _parse_row(row, origin)
+        row_problems: list[tuple[str | None, str]] = [*parse_problems]
+        if None in row:
+            row_problems.append((None, "more values than columns"))
         if factor is not None:
             row_problems += _duplicate_problems(factor, line, keys, ids)
             factors.append(factor)

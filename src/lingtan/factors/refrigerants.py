@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 
 from lingtan.errors import FactorNotFoundError
 from lingtan.factors.library import FactorLibrary
@@ -45,12 +47,12 @@ class BlendComponent:
 
 
 @lru_cache(maxsize=1)
-def refrigerant_blends() -> dict[str, tuple[BlendComponent, ...]]:
-    """Packaged blend compositions (``refrigerant_blends.csv``), by blend name.
+def refrigerant_blends() -> Mapping[str, tuple[BlendComponent, ...]]:
+    """Packaged blend compositions (``refrigerant_blends.csv``), by blend name (read-only).
 
     Returns
     -------
-    dict of str to tuple of BlendComponent
+    Mapping of str to tuple of BlendComponent
         ``{"R-410A": (BlendComponent("HFC-32", 0.5, …), …), …}``
     """
     text = (resources.files("lingtan.factors") / "data" / "refrigerant_blends.csv").read_text(
@@ -60,7 +62,7 @@ def refrigerant_blends() -> dict[str, tuple[BlendComponent, ...]]:
     for row in csv.DictReader(io.StringIO(text)):
         component = BlendComponent(row["component"], float(row["mass_fraction"]), row["source"])
         blends.setdefault(row["blend"], []).append(component)
-    return {name: tuple(parts) for name, parts in blends.items()}
+    return MappingProxyType({name: tuple(parts) for name, parts in blends.items()})
 
 
 def blend_gwp(library: FactorLibrary, blend: str, gwp_set: str) -> float:
