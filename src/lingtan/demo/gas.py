@@ -15,8 +15,8 @@ about 4 × 10⁴ m³ a year (about 49 tce with the gas-field coefficient of
 1.2143 kgce/m³).
 
 The gas meter (``GAS-BOILER``) is a diaphragm meter with a 5-digit
-mechanical counter read hourly; it is declared with ``rollover = 99999``
-(the counter modulus, as the data-package format defines it), and its
+mechanical counter read hourly; it is declared with ``rollover = 100000``
+(the counter modulus: 00000 follows 99999, as the data-package format defines it), and its
 start reading is chosen so that it rolls over once during the year.
 """
 
@@ -33,7 +33,7 @@ HEATING_WINDOWS: load.Windows = {workdays.FULL: ((7, 18),), workdays.SATURDAY: (
 STANDBY_M3_PER_H = {"normal": 0.3, "shutdown": 0.1}
 NOISE_SIGMA = 0.05
 
-COUNTER_MODULUS_M3 = 99999.0
+COUNTER_MODULUS_M3 = 100000.0
 COUNTER_START_M3 = 71234.567
 
 
@@ -55,7 +55,7 @@ def boiler_gas_m3(weather: pd.DataFrame, year: int, seed: int = 20250103) -> pd.
         Gas volume per interval [m³], indexed by naive local interval end.
     """
     rng = np.random.default_rng(np.random.SeedSequence([seed, year, 3]))
-    ends = weather.index
+    ends = pd.DatetimeIndex(weather.index)
     types = workdays.interval_day_types(timeline.interval_dates(ends), year)
     hours = timeline.hour_of_day(ends).to_numpy()
     process = load.shift_mask(hours, types, load.EXTRUSION_WINDOWS) * PROCESS_M3_PER_H
@@ -82,4 +82,4 @@ def hourly_totals(interval_values: pd.Series) -> pd.Series:
     pandas.Series
         Hourly sums indexed by the hour's end (``01:00`` covers 00:00-01:00).
     """
-    return interval_values.groupby(interval_values.index.ceil("h")).sum()
+    return interval_values.groupby(pd.DatetimeIndex(interval_values.index).ceil("h")).sum()

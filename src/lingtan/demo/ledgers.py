@@ -70,7 +70,8 @@ def activities(year: int, seed: int = 20250104) -> list[Row]:
     rows: list[Row] = []
     for month in range(1, 13):
         first, last = _month_bounds(year, month)
-        diesel_t = DIESEL_T_PER_PRODUCTION_DAY * days[month] + DIESEL_NOISE_T * rng.standard_normal()
+        diesel_t = (DIESEL_T_PER_PRODUCTION_DAY * days[month]
+                    + DIESEL_NOISE_T * rng.standard_normal())
         rows.append({
             "activity_id": f"DIESEL-{year}-{month:02d}", "period_start": first,
             "period_end": last, "category": "mobile_combustion", "source": "diesel",

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from lingtan.demo import timeline, workdays
+from lingtan.demo import stochastic, timeline, workdays
 
 Windows = Mapping[str, tuple[tuple[float, float], ...]]
 
@@ -103,12 +103,7 @@ def handover_factor(hours: np.ndarray) -> np.ndarray:
 def ar1_noise(n: int, rng: np.random.Generator, sigma: float = NOISE_SIGMA,
               rho: float = NOISE_AR1) -> np.ndarray:
     """Multiplicative AR(1) noise factor with mean 1 [-]."""
-    shocks = rng.standard_normal(n) * sigma * np.sqrt(1 - rho**2)
-    series = np.empty(n)
-    series[0] = shocks[0]
-    for i in range(1, n):
-        series[i] = rho * series[i - 1] + shocks[i]
-    return 1 + series
+    return 1 + stochastic.ar1(n, rho, sigma, rng)
 
 
 def daily_factor(dates: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
@@ -133,7 +128,8 @@ def utilities_kw(extrusion_running: np.ndarray, any_running: np.ndarray,
     cooling = extrusion_running * (
         COOLING_KW + COOLING_KW_PER_K * np.maximum(temp_air_c - COOLING_BASE_C, 0)
     )
-    ventilation = any_running * VENTILATION_KW_PER_K * np.maximum(temp_air_c - VENTILATION_BASE_C, 0)
+    ventilation = (any_running * VENTILATION_KW_PER_K
+                   * np.maximum(temp_air_c - VENTILATION_BASE_C, 0))
     base = np.where(day_types == workdays.SHUTDOWN, UTILITIES_BASE_KW["shutdown"],
                     UTILITIES_BASE_KW["normal"])
     return compressed_air + cooling + ventilation + base
@@ -165,7 +161,7 @@ def submeter_energy_kwh(weather: pd.DataFrame, year: int, seed: int = 20250102) 
         per interval], indexed by naive local interval end.
     """
     rng = np.random.default_rng(np.random.SeedSequence([seed, year, 2]))
-    ends = weather.index
+    ends = pd.DatetimeIndex(weather.index)
     dates = timeline.interval_dates(ends)
     types = workdays.interval_day_types(dates, year)
     hours = timeline.hour_of_day(ends).to_numpy()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -189,7 +190,30 @@ def _advance(progress: Progress | None, task: TaskID | None) -> None:
         progress.advance(task)
 
 
-def simulate(year: int, progress: Progress | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DemoSeries:
+    """Simulated meter quantities of one demo year, before formatting.
+
+    Attributes
+    ----------
+    ends : pandas.DatetimeIndex
+        Naive local 15-minute interval ends.
+    interval_milli : dict
+        Meter id -> int64 thousandths of kWh per 15-minute interval, for
+        ``PV-1``, the four sub-meters, ``GRID-IMP`` and ``GRID-EXP``.
+    gas_hourly_milli : numpy.ndarray
+        Boiler gas per hour [thousandths of m³].
+    weather : pandas.DataFrame
+        The weather year the models ran on.
+    """
+
+    ends: pd.DatetimeIndex
+    interval_milli: dict[str, np.ndarray]
+    gas_hourly_milli: np.ndarray
+    weather: pd.DataFrame
+
+
+def simulate(year: int, progress: Progress | None = None) -> DemoSeries:
     """Run the weather, PV, load and gas models for ``year``.
 
     Parameters
@@ -201,19 +225,16 @@ def simulate(year: int, progress: Progress | None = None) -> dict[str, Any]:
 
     Returns
     -------
-    dict
-        ``ends`` (interval ends), ``interval_milli`` (meter id -> int64
-        thousandths of kWh per 15-minute interval for PV-1, the sub-meters,
-        GRID-IMP and GRID-EXP), ``gas_hourly_milli`` (thousandths of m³ per
-        hour) and ``weather`` (the weather frame).
+    DemoSeries
+        Every meter's quantities in integer thousandths of its unit.
     """
-    task = _task(progress, "weather (clear sky x clouds)", 1)
+    task = _task(progress, "weather 气象 (clear sky × clouds)", 1)
     climate = weather.typical_year(year)
     _advance(progress, task)
-    task = _task(progress, "rooftop PV (pvlib PVWatts)", 1)
+    task = _task(progress, "rooftop PV 屋顶光伏 (pvlib PVWatts)", 1)
     pv_milli = to_milli(pv.generation_kwh(climate))
     _advance(progress, task)
-    task = _task(progress, "plant load and boiler gas", 1)
+    task = _task(progress, "plant load 负荷 and boiler gas 燃气", 1)
     submeters = load.submeter_energy_kwh(climate, year)
     gas_hourly = gas.hourly_totals(gas.boiler_gas_m3(climate, year))
     _advance(progress, task)
@@ -222,19 +243,19 @@ def simulate(year: int, progress: Progress | None = None) -> dict[str, Any]:
     consumption = np.rint(submeter_sum * (1 + LOSS_FRACTION)).astype(np.int64)
     grid_import, grid_export = grid_exchange_milli(consumption, pv_milli)
     interval_milli.update({"PV-1": pv_milli, "GRID-IMP": grid_import, "GRID-EXP": grid_export})
-    return {"ends": climate.index, "interval_milli": interval_milli,
-            "gas_hourly_milli": to_milli(gas_hourly), "weather": climate}
+    return DemoSeries(ends=pd.DatetimeIndex(climate.index), interval_milli=interval_milli,
+                      gas_hourly_milli=to_milli(gas_hourly), weather=climate)
 
 
-def write_meter_readings(readings_dir: Path, year: int, data: Mapping[str, Any],
+def write_meter_readings(readings_dir: Path, year: int, data: DemoSeries,
                          progress: Progress | None = None, task: TaskID | None = None) -> None:
     """Write ``readings/<meter_id>.csv`` for every meter in `METERS`."""
-    ends: pd.DatetimeIndex = data["ends"]
+    ends = data.ends
     timestamps = list(ends.strftime("%Y-%m-%d %H:%M:%S"))
     anchor = f"{year}-01-01 00:00:00"
     starts = {"GRID-IMP": GRID_IMPORT_START_KWH, "GRID-EXP": GRID_EXPORT_START_KWH}
     for meter_id in ("PV-1", *SUBMETER_IDS.values()):
-        values = format_milli(data["interval_milli"][meter_id])
+        values = format_milli(data.interval_milli[meter_id])
         stamps = timestamps
         if meter_id == GAP_METER:
             keep = ~gap_mask(ends, year)
@@ -243,15 +264,15 @@ def write_meter_readings(readings_dir: Path, year: int, data: Mapping[str, Any],
         write_readings(readings_dir / f"{meter_id}.csv", meter_id, stamps, values)
         _advance(progress, task)
     for meter_id, start_kwh in starts.items():
-        counter = counter_readings_milli(int(round(start_kwh * MILLI)),
-                                         data["interval_milli"][meter_id])
+        counter = counter_readings_milli(round(start_kwh * MILLI),
+                                         data.interval_milli[meter_id])
         write_readings(readings_dir / f"{meter_id}.csv", meter_id, [anchor, *timestamps],
                        format_milli(counter))
         _advance(progress, task)
     hourly_stamps = list(timeline.interval_ends(year, 60).strftime("%Y-%m-%d %H:%M:%S"))
-    gas_counter = counter_readings_milli(int(round(gas.COUNTER_START_M3 * MILLI)),
-                                         data["gas_hourly_milli"],
-                                         int(round(gas.COUNTER_MODULUS_M3 * MILLI)))
+    gas_counter = counter_readings_milli(round(gas.COUNTER_START_M3 * MILLI),
+                                         data.gas_hourly_milli,
+                                         round(gas.COUNTER_MODULUS_M3 * MILLI))
     write_readings(readings_dir / "GAS-BOILER.csv", "GAS-BOILER", [anchor, *hourly_stamps],
                    format_milli(gas_counter))
     _advance(progress, task)
@@ -281,7 +302,7 @@ def build_demo_package(out_dir: Path, *, year: int = 2025,
     readings_dir = out_dir / "readings"
     readings_dir.mkdir(parents=True, exist_ok=True)
     data = simulate(year, progress)
-    task = _task(progress, "writing files", 5 + len(METERS))
+    task = _task(progress, "writing files 写入数据包", 5 + len(METERS))
     (out_dir / "factory.yaml").write_text(FACTORY_YAML, encoding="utf-8")
     write_table(out_dir / "meters.csv", METER_COLUMNS, METERS)
     _advance(progress, task)

@@ -11,7 +11,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 import lingtan
 
 
-def run_demo(out_dir: Path, db: Path | str, year: int, *, console: Console | None) -> dict[str, Any]:
+def run_demo(
+    out_dir: Path, db: Path | str, year: int, *, console: Console | None
+) -> dict[str, Any]:
     """Write the demo package to ``out_dir``, import it into ``db`` and compute its inventory.
 
     Returns

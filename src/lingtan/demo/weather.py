@@ -16,10 +16,11 @@ the demo builds a typical year from published monthly climate figures:
 3. **Daily clouds.** Each day's clear-sky index ``kc = H / H_clear`` is drawn
    from a Beta distribution (concentration `DAILY_KC_CONCENTRATION`) whose
    mean reproduces the month's clearness; the draws are then rescaled so that
-   the monthly mean of ``H / H0`` equals the target exactly.
+   the month's ``sum(H) / sum(H0)`` equals the target exactly.
 4. **Intraday clouds.** On broken-cloud days the clear-sky index fluctuates
    around the daily value with an AR(1) process whose standard deviation is
-   ``INTRADAY_SIGMA * 4 kc (1 - kc)`` (zero on clear and overcast days).
+   ``INTRADAY_SIGMA * 4 kc (1 - kc)`` (zero on clear and overcast days); the
+   fluctuation is rescaled so that each day keeps its drawn total.
 5. **Decomposition.** Erbs et al. (1982) split GHI into DNI and DHI
    (``pvlib.irradiance.erbs``) [4]_.
 6. **Air temperature.** Monthly mean daily minimum and maximum for Nanjing
@@ -64,7 +65,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from lingtan.demo import timeline
+from lingtan.demo import stochastic, timeline
 from lingtan.demo._quiet import pvlib_warnings_silenced
 
 
@@ -209,61 +210,75 @@ def clear_sky(site: Site, midpoints: pd.DatetimeIndex) -> pd.DataFrame:
 
 
 def daily_clear_sky_index(
-    clearness_target: np.ndarray, daily_clear_clearness: pd.Series, rng: np.random.Generator
+    clearness_target: np.ndarray, daily_clear: pd.Series, daily_extra: pd.Series,
+    rng: np.random.Generator,
 ) -> pd.Series:
     """Draw each day's clear-sky index so that monthly clearness is met.
 
     Parameters
     ----------
     clearness_target : numpy.ndarray
-        Monthly mean ``H / H0`` to reproduce, January..December [-].
-    daily_clear_clearness : pandas.Series
-        Clear-sky ``H_clear / H0`` of every day, indexed by date [-].
+        Monthly clearness ``sum(H) / sum(H0)`` to reproduce, January..December
+        [-].
+    daily_clear : pandas.Series
+        Clear-sky horizontal irradiation of every day, indexed by date
+        [any energy unit per m²].
+    daily_extra : pandas.Series
+        Extraterrestrial horizontal irradiation of every day, same unit.
     rng : numpy.random.Generator
         Seeded generator.
 
     Returns
     -------
     pandas.Series
-        Daily clear-sky index ``kc`` in [`KC_MIN`, `KC_MAX`], by date [-].
+        Daily clear-sky index ``kc = H / H_clear`` in [`KC_MIN`, `KC_MAX`],
+        by date [-].
     """
-    months = daily_clear_clearness.index.month.to_numpy()
+    months = pd.DatetimeIndex(daily_clear.index).month.to_numpy()
     kc = np.empty(len(months))
     for month in range(1, 13):
         in_month = months == month
-        clear_k = daily_clear_clearness.to_numpy()[in_month]
-        mean_kc = float(np.clip(clearness_target[month - 1] / clear_k.mean(), 0.1, 0.95))
-        draws = rng.beta(mean_kc * DAILY_KC_CONCENTRATION, (1 - mean_kc) * DAILY_KC_CONCENTRATION,
-                         size=in_month.sum())
-        for _ in range(5):  # rescale, clip, repeat: converges in 2-3 passes
-            achieved = (draws * clear_k).mean()
-            draws = np.clip(draws * clearness_target[month - 1] / achieved, KC_MIN, KC_MAX)
+        clear = daily_clear.to_numpy()[in_month]
+        extra_total = daily_extra.to_numpy()[in_month].sum()
+        target_total = clearness_target[month - 1] * extra_total
+        mean_kc = float(np.clip(target_total / clear.sum(), 0.1, 0.95))
+        draws = rng.beta(mean_kc * DAILY_KC_CONCENTRATION,
+                         (1 - mean_kc) * DAILY_KC_CONCENTRATION, size=in_month.sum())
+        for _ in range(8):  # rescale, clip, repeat: converges in a few passes
+            draws = np.clip(draws * target_total / (draws * clear).sum(), KC_MIN, KC_MAX)
         kc[in_month] = draws
-    return pd.Series(kc, index=daily_clear_clearness.index, name="kc")
+    return pd.Series(kc, index=daily_clear.index, name="kc")
 
 
-def intraday_noise(kc_interval: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Multiplicative broken-cloud fluctuation around the daily clear-sky index.
+def intraday_ghi(ghi_clear_w_per_m2: np.ndarray, kc_interval: np.ndarray,
+                 dates: pd.DatetimeIndex, rng: np.random.Generator) -> np.ndarray:
+    """GHI with broken-cloud fluctuations that keep each day's total.
 
     Parameters
     ----------
+    ghi_clear_w_per_m2 : numpy.ndarray
+        Clear-sky GHI at each interval [W/m²].
     kc_interval : numpy.ndarray
-        Daily clear-sky index repeated for every interval [-].
+        The day's clear-sky index, repeated for every interval [-].
+    dates : pandas.DatetimeIndex
+        Calendar date of every interval.
     rng : numpy.random.Generator
         Seeded generator.
 
     Returns
     -------
     numpy.ndarray
-        Factor to multiply clear-sky GHI by, >= 0 [-].
+        GHI [W/m²], >= 0; each day's sum equals ``kc`` times the day's
+        clear-sky sum.
     """
-    innovations = rng.standard_normal(len(kc_interval)) * np.sqrt(1 - INTRADAY_AR1**2)
-    ar1 = np.empty_like(innovations)
-    ar1[0] = innovations[0]
-    for i in range(1, len(ar1)):
-        ar1[i] = INTRADAY_AR1 * ar1[i - 1] + innovations[i]
+    fluctuation = stochastic.ar1(len(kc_interval), INTRADAY_AR1, 1.0, rng)
     sigma = INTRADAY_SIGMA * 4 * kc_interval * (1 - kc_interval)
-    return np.clip(kc_interval * (1 + sigma * ar1), 0.0, 1.1)
+    ghi = ghi_clear_w_per_m2 * np.clip(kc_interval * (1 + sigma * fluctuation), 0.0, 1.1)
+    target = pd.Series(ghi_clear_w_per_m2 * kc_interval).groupby(dates).transform("sum")
+    achieved = pd.Series(ghi).groupby(dates).transform("sum")
+    scale = np.divide(target.to_numpy(), achieved.to_numpy(),
+                      out=np.ones(len(ghi)), where=achieved.to_numpy() > 0)
+    return ghi * scale
 
 
 def air_temperature(
@@ -285,18 +300,14 @@ def air_temperature(
     numpy.ndarray
         Air temperature at each interval midpoint [degC].
     """
-    days = kc_daily.index
+    days = pd.DatetimeIndex(kc_daily.index)
     mid_month_doy = pd.to_datetime([f"{days[0].year}-{m:02d}-15" for m in range(1, 13)]).day_of_year
     doy = days.day_of_year.to_numpy()
     period = 365 if len(days) == 365 else 366
     xp = np.concatenate([mid_month_doy - period, mid_month_doy, mid_month_doy + period])
     t_min = np.interp(doy, xp, np.tile(TEMP_MIN_C, 3))
     t_max = np.interp(doy, xp, np.tile(TEMP_MAX_C, 3))
-    anomaly = np.empty(len(days))
-    shocks = rng.standard_normal(len(days)) * TEMP_ANOMALY_SIGMA_C * np.sqrt(1 - TEMP_ANOMALY_AR1**2)
-    anomaly[0] = shocks[0]
-    for i in range(1, len(days)):
-        anomaly[i] = TEMP_ANOMALY_AR1 * anomaly[i - 1] + shocks[i]
+    anomaly = stochastic.ar1(len(days), TEMP_ANOMALY_AR1, TEMP_ANOMALY_SIGMA_C, rng)
     daily_mean = pd.Series((t_min + t_max) / 2 + anomaly, index=days)
     half_range = pd.Series((t_max - t_min) / 2 * (0.4 + 0.6 * kc_daily.to_numpy()), index=days)
     dates = timeline.interval_dates(ends)
@@ -331,10 +342,10 @@ def typical_year(year: int, site: Site = WUXI, seed: int = 20250101) -> pd.DataF
     sky = clear_sky(site, midpoints)
     dates = timeline.interval_dates(ends)
     daily = sky[["ghi_clear_w_per_m2", "ghi_extra_w_per_m2"]].groupby(dates).sum()
-    daily_clear_clearness = daily["ghi_clear_w_per_m2"] / daily["ghi_extra_w_per_m2"]
-    kc_daily = daily_clear_sky_index(monthly_clearness_index(site, year), daily_clear_clearness, rng)
+    kc_daily = daily_clear_sky_index(monthly_clearness_index(site, year),
+                                     daily["ghi_clear_w_per_m2"], daily["ghi_extra_w_per_m2"], rng)
     kc_interval = kc_daily.reindex(dates).to_numpy()
-    ghi = sky["ghi_clear_w_per_m2"].to_numpy() * intraday_noise(kc_interval, rng)
+    ghi = intraday_ghi(sky["ghi_clear_w_per_m2"].to_numpy(), kc_interval, dates, rng)
     with pvlib_warnings_silenced():
         split = pvlib.irradiance.erbs(pd.Series(ghi, index=midpoints),
                                       sky["solar_zenith_deg"], midpoints)

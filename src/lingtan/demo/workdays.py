@@ -159,7 +159,7 @@ def production_days_per_month(year: int) -> pd.Series:
     weights = {FULL: 1.0, SATURDAY: 2 / 3, OFF: 0.0, SHUTDOWN: 0.0}
     types = day_types(year)
     equivalent_days = types.map(weights).astype(float)
-    return equivalent_days.groupby(types.index.month).sum()
+    return equivalent_days.groupby(pd.DatetimeIndex(types.index).month).sum()
 
 
 def interval_day_types(dates: pd.DatetimeIndex, year: int) -> np.ndarray:

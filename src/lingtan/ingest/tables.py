@@ -17,6 +17,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,11 @@ class _Scan:
     sha256: str
     encoding: str
     clean: bool  # no blank lines: DuckDB's line count equals the file's
+    blank: bool  # nothing but white space (and a BOM): no header row
+
+
+#: A line with nothing but white space (a leading one too: the scan prefixes ``\n``).
+_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
 
 
 def scan_text_file(path: Path) -> _Scan:
@@ -74,17 +80,19 @@ def scan_text_file(path: Path) -> _Scan:
     """
     sha = hashlib.sha256()
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, clean, bom, last = True, True, False, b""
+    is_utf8, clean, blank, bom, last = True, True, True, False, b"\n"
     with path.open("rb") as fh:
         first = True
         while chunk := fh.read(_CHUNK_BYTES):
             sha.update(chunk)
+            body = chunk
             if first:
                 bom, first = chunk.startswith(codecs.BOM_UTF8), False
-            joined = last + chunk
-            if b"\n\n" in joined or b"\n\r\n" in joined:
+                body = chunk[len(codecs.BOM_UTF8):] if bom else chunk
+            blank = blank and not body.strip()
+            if _BLANK_LINE.search(last + body):
                 clean = False
-            last = chunk[-2:]
+            last = body[-64:]
             if is_utf8 and not chunk.isascii():
                 try:
                     utf8.decode(chunk)
@@ -96,14 +104,14 @@ def scan_text_file(path: Path) -> _Scan:
         except UnicodeDecodeError:
             is_utf8 = False
     if is_utf8:
-        return _Scan(sha.hexdigest(), "utf-8-sig" if bom else "utf-8", clean)
+        return _Scan(sha.hexdigest(), "utf-8-sig" if bom else "utf-8", clean, blank)
     try:
         path.read_bytes().decode("gb18030")
     except UnicodeDecodeError as exc:
         raise PackageError(
             [Problem(path.name, None, None, f"not UTF-8 or GB18030/GBK text (byte {exc.start})")]
         ) from exc
-    return _Scan(sha.hexdigest(), "gb18030", clean)
+    return _Scan(sha.hexdigest(), "gb18030", clean, blank)
 
 
 def stage_file(
@@ -129,6 +137,8 @@ def stage_file(
         encoding = "parquet"
     else:
         scan = scan_text_file(path)
+        if scan.blank:
+            raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
         sha, encoding = scan.sha256, scan.encoding
         if scan.encoding == "gb18030" or not scan.clean:
             text = path.read_bytes().decode(scan.encoding)

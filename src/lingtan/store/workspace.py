@@ -38,10 +38,14 @@ def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.D
         con = duckdb.connect(str(db), read_only=read_only)
     except duckdb.Error as exc:
         raise StoreError(f"cannot open workspace {db}: {exc}") from exc
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")
-    if not read_only:
-        migrate(con)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        if not read_only:
+            migrate(con)
+    except BaseException:
+        con.close()  # else the file stays locked while the error is alive
+        raise
     return con
 
 

@@ -1,0 +1,115 @@
+"""Workspace store: schema migrations and the hash-chained audit log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lingtan.errors import SchemaVersionError, StoreError
+from lingtan.store.schema import LATEST_VERSION, MIGRATIONS
+from lingtan.store.workspace import (
+    append_audit,
+    connect,
+    migrate,
+    schema_version,
+    verify_audit_chain,
+)
+
+
+def _migration_rows(db: Path) -> list[tuple[int, str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT version, CAST(applied_utc AS VARCHAR) FROM schema_migrations ORDER BY version"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_fresh_database_gets_latest_schema(tmp_path: Path) -> None:
+    con = connect(tmp_path / "ws.duckdb")
+    assert schema_version(con) == LATEST_VERSION
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    for name in ("readings", "reading_versions", "meters", "activities", "import_batches",
+                 "quarantine", "audit_log", "schema_migrations"):
+        assert name in tables
+    con.close()
+
+
+def test_in_memory_database_is_migrated() -> None:
+    con = connect(":memory:")
+    assert schema_version(con) == LATEST_VERSION
+    con.close()
+
+
+def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
+    db = tmp_path / "ws.duckdb"
+    connect(db).close()
+    before = _migration_rows(db)
+    con = connect(db)
+    assert migrate(con) == LATEST_VERSION
+    con.close()
+    assert _migration_rows(db) == before
+    assert [v for v, _ in before] == [m.version for m in MIGRATIONS]
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "ws.duckdb"
+    con = connect(db)
+    con.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', now())",
+                [LATEST_VERSION + 1])
+    con.close()
+    with pytest.raises(SchemaVersionError, match=f"version {LATEST_VERSION + 1}") as refused:
+        connect(db)
+    # the refused connection is closed even while the error (and its traceback) lives on,
+    # so the file can be opened again, e.g. read-only to inspect it
+    ro = connect(db, read_only=True)
+    assert schema_version(ro) == LATEST_VERSION + 1
+    ro.close()
+    assert refused.value is not None
+
+
+def test_schema_version_error_is_a_store_error() -> None:
+    assert issubclass(SchemaVersionError, StoreError)
+
+
+def test_not_a_database_raises_store_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.duckdb"
+    bogus.write_bytes(b"this is not a duckdb file" * 200)
+    with pytest.raises(StoreError, match="cannot open workspace"):
+        connect(bogus)
+
+
+@pytest.fixture
+def audited() -> duckdb.DuckDBPyConnection:
+    con = connect(":memory:")
+    for i in range(1, 5):
+        append_audit(con, "import", "site-a", {"batch_id": i, "note": "批次"})
+    return con
+
+
+def test_audit_chain_links_records(audited: duckdb.DuckDBPyConnection) -> None:
+    rows = audited.execute("SELECT seq, prev_sha256, sha256 FROM audit_log ORDER BY seq").fetchall()
+    assert [r[0] for r in rows] == [1, 2, 3, 4]
+    assert rows[0][1] == "0" * 64
+    for (_, _, sha), (_, prev, _) in zip(rows, rows[1:], strict=False):
+        assert prev == sha
+    assert all(len(r[2]) == 64 for r in rows)
+    assert verify_audit_chain(audited) == []
+
+
+def test_edited_detail_is_named(audited: duckdb.DuckDBPyConnection) -> None:
+    audited.execute("UPDATE audit_log SET detail_json = '{\"batch_id\":99}' WHERE seq = 3")
+    assert verify_audit_chain(audited) == [3]
+
+
+def test_removed_record_breaks_the_link(audited: duckdb.DuckDBPyConnection) -> None:
+    audited.execute("DELETE FROM audit_log WHERE seq = 2")
+    assert verify_audit_chain(audited) == [3]
+
+
+def test_edited_action_is_named(audited: duckdb.DuckDBPyConnection) -> None:
+    audited.execute("UPDATE audit_log SET action = 'delete' WHERE seq = 1")
+    assert verify_audit_chain(audited) == [1]
