@@ -168,7 +168,8 @@ def _report(name: str, r: dict[str, Any]) -> None:
     print(f"{name:30s} {r['rows']:>12,d} rows  {r['seconds']:8.2f} s  "
           f"{r['rows'] / r['seconds']:>12,.0f} rows/s"
           f"  cpu/wall {r['cpu_seconds'] / r['seconds']:.2f}"
-          f"  peak RSS {cm.mib(r['peak_rss_bytes'])}  db {cm.mib(r['db_bytes'])}", flush=True)
+          f"  peak RSS {cm.mib(r['peak_rss_bytes'])}  db {cm.mib(r['db_bytes'])}"
+          f"  other load {r['other_load']:.2f} cores", flush=True)
 
 
 def main() -> None:

@@ -76,7 +76,7 @@ def test_to_canonical_factor_checks_dimension_and_scales() -> None:
 
 
 def test_wrong_dimension_raises_unit_error() -> None:
-    with pytest.raises(UnitError, match="kWh.*energy.*volume"):
+    with pytest.raises(UnitError, match=r"kWh.*energy.*volume"):
         to_canonical_factor("kWh", "volume")
     with pytest.raises(UnitError, match="cannot convert"):
         convert(1, "kWh", "m3")

@@ -46,6 +46,6 @@ class Workspace:
         self.close()
 
 
-def open(db: str | Path = DEFAULT_DB) -> Workspace:  # noqa: A001 - the documented entry point
+def open(db: str | Path = DEFAULT_DB) -> Workspace:  # the documented entry point (shadows open)
     """Open (creating if needed) the workspace database ``db``."""
     return Workspace(db)

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lingtan.accounting.result import Inventory
@@ -32,7 +33,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the documented JSON
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+    """Print the error (user text is never markup; one problem per line) and exit 1."""
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
+              soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -40,7 +43,8 @@ def _fail(exc: Exception) -> None:
 def import_cmd(
     directory: Annotated[Path, typer.Argument(help="Data-package folder (with factory.yaml).")],
     db: DbOpt = Path("lingtan.duckdb"),
-    lenient: Annotated[bool, typer.Option(help="Import valid rows; quarantine invalid ones.")] = False,
+    lenient: Annotated[
+        bool, typer.Option(help="Import valid rows; quarantine invalid ones.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a data package: atomic, idempotent, nothing dropped silently."""
@@ -59,9 +63,11 @@ def import_cmd(
 
 def _print_import(s: ImportSummary) -> None:
     if s.status == "unchanged":
-        out.print(f"[green]{s.site_id}: nothing changed[/] (the package is already in the workspace)")
+        out.print(f"[green]{s.site_id}: nothing changed[/] "
+                  "(the package is already in the workspace)")
         return
-    table = Table("table", "new", "changed", "unchanged", title=f"import batch {s.batch_id} ({s.mode})")
+    table = Table("table", "new", "changed", "unchanged",
+                  title=f"import batch {s.batch_id} ({s.mode})")
     for name, c in s.tables.items():
         table.add_row(name, str(c["new"]), str(c["changed"]), str(c["unchanged"]))
     if s.readings:
@@ -69,19 +75,21 @@ def _print_import(s: ImportSummary) -> None:
         table.add_row("readings", str(r["new"]), str(r["changed"]), str(r["unchanged"]))
     out.print(table)
     if s.quarantined:
-        out.print(f"[yellow]{s.quarantined} invalid row(s) quarantined[/]: " + "; ".join(s.problems[:5]))
+        out.print(f"[yellow]{s.quarantined} invalid row(s) quarantined[/]: "
+                  + escape("; ".join(s.problems[:5])))
     for gap in s.gaps[:10]:
-        out.print(f"[yellow]gap[/] {gap['meter_id']}: {gap['missing_intervals']} interval(s) missing "
-                  f"after {gap['after_utc']} UTC (not filled)")
+        out.print(f"[yellow]gap[/] {escape(str(gap['meter_id']))}: {gap['missing_intervals']} "
+                  f"interval(s) missing after {gap['after_utc']} UTC (not filled)")
     for w in s.warnings:
-        out.print(f"[yellow]warning[/] {w}")
+        out.print(f"[yellow]warning[/] {escape(w)}")
 
 
 @app.command("inventory")
 def inventory_cmd(
     year: Annotated[int, typer.Option(help="Reporting year (site-local calendar).")],
     db: DbOpt = Path("lingtan.duckdb"),
-    gwp: Annotated[str | None, typer.Option(help="GWP set: AR4, AR5 or AR6 (default: factory.yaml).")] = None,
+    gwp: Annotated[str | None, typer.Option(
+        help="GWP set: AR4, AR5 or AR6 (default: factory.yaml).")] = None,
     site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -105,7 +113,8 @@ def inventory_cmd(
 def print_inventory(inv: Inventory) -> None:
     """Human-readable inventory (zh + en labels)."""
     table = Table("视角 view", "范围一 scope 1", "范围二 scope 2", "合计 total",
-                  title=f"{inv.site_id} {inv.year} 温室气体排放 GHG inventory (tCO2e, GWP {inv.gwp})")
+                  title=f"{inv.site_id} {inv.year} 温室气体排放 GHG inventory "
+                        f"(tCO2e, GWP {inv.gwp})")
     names = {"location": "基于位置 location", "market": "基于市场 market", "ets": "全国碳市场 ETS"}
     for view, totals in inv.views.items():
         table.add_row(names[view], f"{totals.scope1_tco2e:,.3f}", f"{totals.scope2_tco2e:,.3f}",
@@ -114,19 +123,21 @@ def print_inventory(inv: Inventory) -> None:
     e = inv.electricity_kwh
     out.print(f"能耗 energy: [bold]{inv.energy_tce:,.3f} tce[/] (当量值 equivalent value)  ·  "
               f"购电 grid import {e['grid_import'] / 1000:,.3f} MWh · 上网 export "
-              f"{e['grid_export'] / 1000:,.3f} MWh · 光伏 generation {e['generation'] / 1000:,.3f} MWh")
+              f"{e['grid_export'] / 1000:,.3f} MWh · 光伏 generation "
+              f"{e['generation'] / 1000:,.3f} MWh")
     if inv.biogenic_co2_t:
         out.print(f"生物质 CO2 biogenic (not in totals): {inv.biogenic_co2_t:,.3f} t")
     if inv.overrides:
-        out.print(f"[yellow]user factor overrides used:[/] {', '.join(inv.overrides)}")
+        out.print(f"[yellow]user factor overrides used:[/] {escape(', '.join(inv.overrides))}")
     for w in inv.warnings:
-        out.print(f"[yellow]warning[/] {w}", highlight=False)
+        out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
 
 
 @app.command("demo")
 def demo_cmd(
     db: DbOpt = Path("lingtan.duckdb"),
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the demo data package.")] = Path("lingtan-demo"),
+    out_dir: Annotated[Path, typer.Option(
+        "--out", help="Where to write the demo data package.")] = Path("lingtan-demo"),
     year: Annotated[int, typer.Option(help="Year of the demo data.")] = 2025,
     as_json: JsonOpt = False,
 ) -> None:
@@ -143,7 +154,8 @@ def demo_cmd(
 
 @app.command("factors")
 def factors_cmd(
-    family: Annotated[str | None, typer.Option(help="Only this family (e.g. grid_average).")] = None,
+    family: Annotated[
+        str | None, typer.Option(help="Only this family (e.g. grid_average).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List the packaged factor library with sources and confidence marks."""

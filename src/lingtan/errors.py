@@ -7,7 +7,8 @@ The tree::
     │   ├── PackageError                       a data-package file, row or field is invalid
     │   ├── UnitError                          unknown unit, or a unit of the wrong dimension
     │   └── NoDataError                        a period or site has no data to work on
-    ├── FactorNotFoundError (also LookupError) no factor for (family, subject, geography, year, scheme)
+    ├── FactorNotFoundError (also LookupError) no factor for (family, subject, geography,
+    │                                          year, scheme)
     └── StoreError                             the workspace database is unusable
         └── SchemaVersionError                 database written by a newer lingtan
 

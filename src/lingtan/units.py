@@ -47,7 +47,7 @@ CANONICAL_UNIT: dict[Dimension, str] = {
     "dimensionless": "1",
 }
 
-_ureg = pint.UnitRegistry(cache_folder=None)
+_ureg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
 _ureg.define("tonne_coal_equivalent = 29.3076 * gigajoule = tce")
 _ureg.define("kilogram_coal_equivalent = 1e-3 * tonne_coal_equivalent = kgce")
 _ureg.define("gram_coal_equivalent = 1e-6 * tonne_coal_equivalent = gce")

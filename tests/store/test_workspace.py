@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import duckdb
@@ -31,7 +32,8 @@ def _migration_rows(db: Path) -> list[tuple[int, str]]:
 def test_fresh_database_gets_latest_schema(tmp_path: Path) -> None:
     con = connect(tmp_path / "ws.duckdb")
     assert schema_version(con) == LATEST_VERSION
-    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    names = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    tables = {t for (t,) in names}
     for name in ("readings", "reading_versions", "meters", "activities", "import_batches",
                  "quarantine", "audit_log", "schema_migrations"):
         assert name in tables
@@ -75,6 +77,20 @@ def test_schema_version_error_is_a_store_error() -> None:
     assert issubclass(SchemaVersionError, StoreError)
 
 
+def test_foreign_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "other.duckdb"
+    other = duckdb.connect(str(db))
+    other.execute("CREATE TABLE readings (x INTEGER)")  # another program's table
+    other.close()
+    with pytest.raises(StoreError, match="cannot migrate workspace to schema version 1"):
+        connect(db)
+    check = duckdb.connect(str(db), read_only=True)
+    names = {t for (t,) in check.execute("SELECT table_name FROM information_schema.tables")
+             .fetchall()}
+    check.close()
+    assert names == {"readings"}
+
+
 def test_not_a_database_raises_store_error(tmp_path: Path) -> None:
     bogus = tmp_path / "bogus.duckdb"
     bogus.write_bytes(b"this is not a duckdb file" * 200)
@@ -94,7 +110,7 @@ def test_audit_chain_links_records(audited: duckdb.DuckDBPyConnection) -> None:
     rows = audited.execute("SELECT seq, prev_sha256, sha256 FROM audit_log ORDER BY seq").fetchall()
     assert [r[0] for r in rows] == [1, 2, 3, 4]
     assert rows[0][1] == "0" * 64
-    for (_, _, sha), (_, prev, _) in zip(rows, rows[1:], strict=False):
+    for (_, _, sha), (_, prev, _) in itertools.pairwise(rows):
         assert prev == sha
     assert all(len(r[2]) == 64 for r in rows)
     assert verify_audit_chain(audited) == []

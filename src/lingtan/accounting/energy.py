@@ -94,5 +94,6 @@ def _equal_value(out: EnergyBalance, library: FactorLibrary, consumed_kwh: float
         k = library.get("tce", "electricity_equal_value", data_year=out.year)
     except FactorNotFoundError:
         return
-    out.electricity_equal_value_tce = fm.energy_tce(consumed_kwh * factor_to("kWh", k.unit.split("/", 1)[1]), k.value)
+    per = k.unit.split("/", 1)[1]
+    out.electricity_equal_value_tce = fm.energy_tce(consumed_kwh * factor_to("kWh", per), k.value)
     out.equal_value_factor_id = k.factor_id

@@ -33,7 +33,13 @@ from lingtan.accounting.lines import ALL_VIEWS, Inputs, Line, factor_ref
 from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.accounting.result import Inventory, ViewTotals
 from lingtan.errors import NoDataError
-from lingtan.factors import Factor, FactorLibrary, blend_gwp, refrigerant_blends
+from lingtan.factors import (
+    FACTOR_COLUMNS,
+    Factor,
+    FactorLibrary,
+    blend_gwp,
+    refrigerant_blends,
+)
 from lingtan.site import VIEWS, Site
 from lingtan.store.workspace import canonical_json
 from lingtan.units import factor_to
@@ -43,7 +49,9 @@ _COMBUSTION = ("stationary_combustion", "mobile_combustion", "biomass_combustion
 
 def load_site(con: duckdb.DuckDBPyConnection, site_id: str | None = None) -> Site:
     """The current description of ``site_id`` (or of the only site in the workspace)."""
-    rows = con.execute("SELECT site_id, config_json FROM sites WHERE is_current ORDER BY site_id").fetchall()
+    rows = con.execute(
+        "SELECT site_id, config_json FROM sites WHERE is_current ORDER BY site_id"
+    ).fetchall()
     if not rows:
         raise NoDataError("the workspace has no site yet: run `lingtan import DIR` first")
     if site_id is None:
@@ -54,7 +62,9 @@ def load_site(con: duckdb.DuckDBPyConnection, site_id: str | None = None) -> Sit
     for sid, cfg in rows:
         if sid == site_id:
             return Site.model_validate_json(cfg)
-    raise NoDataError(f"no site {site_id!r} in the workspace; sites: {', '.join(r[0] for r in rows)}")
+    raise NoDataError(
+        f"no site {site_id!r} in the workspace; sites: {', '.join(r[0] for r in rows)}"
+    )
 
 
 def site_library(con: duckdb.DuckDBPyConnection, site_id: str) -> FactorLibrary:
@@ -64,7 +74,7 @@ def site_library(con: duckdb.DuckDBPyConnection, site_id: str) -> FactorLibrary:
         " confidence, coalesce(note, '') FROM factors WHERE site_id = ? AND is_current",
         [site_id],
     ).fetchall()
-    user = [Factor(*r, origin="user") for r in rows]
+    user = [Factor(**dict(zip(FACTOR_COLUMNS, r, strict=True)), origin="user") for r in rows]
     library = FactorLibrary.packaged()
     return library.with_overrides(user) if user else library
 
@@ -118,7 +128,9 @@ class _Calculation:
         table = monthly_by_meter(self.con, self.site.id, self.months).to_pylist()
         per_meter: dict[str, dict[str, Any]] = {}
         for row in table:
-            m = per_meter.setdefault(row["meter_id"], {**row, "quantity": Decimal(0), "n": 0, "rows": []})
+            m = per_meter.setdefault(
+                row["meter_id"], {**row, "quantity": Decimal(0), "n": 0, "rows": []}
+            )
             m["quantity"] += row["quantity"]
             m["n"] += row["n_readings"]
             m["rows"].append([row["month"], row["n_readings"], str(row["quantity"]),
@@ -140,8 +152,9 @@ class _Calculation:
         if m["n"] < expected and m["role"] != "fuel":
             missing = expected - m["n"]
             self.warnings.append(
-                f"meter {meter_id}: {missing} of {expected} {minutes}-minute intervals in {self.year} "
-                f"have no reading ({missing / expected:.2%}); not filled — totals use the readings present"
+                f"meter {meter_id}: {missing} of {expected} {minutes}-minute intervals in "
+                f"{self.year} have no reading ({missing / expected:.2%}); not filled — totals "
+                "use the readings present"
             )
 
     def _activities(self) -> list[dict[str, Any]]:
@@ -172,10 +185,11 @@ class _Calculation:
             qty = float(m["quantity"])
             if m["role"] == "fuel":
                 key = ("stationary_combustion", m["carrier"])
-                groups["fuel"][key].add(qty * factor_to(m["unit_canonical"], self._fuel_unit(m["carrier"])),
-                                        m["meter_id"], m["fingerprint"])
+                to_fuel = factor_to(m["unit_canonical"], self._fuel_unit(m["carrier"]))
+                groups["fuel"][key].add(qty * to_fuel, m["meter_id"], m["fingerprint"])
             elif m["role"] == "heat_import":
-                groups["heat_gj"].add(qty * factor_to(m["unit_canonical"], "GJ"), m["meter_id"], m["fingerprint"])
+                to_gj = factor_to(m["unit_canonical"], "GJ")
+                groups["heat_gj"].add(qty * to_gj, m["meter_id"], m["fingerprint"])
             else:
                 groups["meters"][m["role"]].add(qty, m["meter_id"], m["fingerprint"])
         for a in acts:
@@ -184,24 +198,27 @@ class _Calculation:
 
     def _group_activity(self, groups: dict[str, Any], a: dict[str, Any]) -> None:
         cat, src, qty, unit = a["category"], a["source"], a["quantity"], a["unit"]
+        where = (a["id"], a["fingerprint"])
         if cat in _COMBUSTION:
-            groups["fuel"][(cat, src)].add(qty * factor_to(unit, self._fuel_unit(src)), a["id"], a["fingerprint"])
+            groups["fuel"][(cat, src)].add(qty * factor_to(unit, self._fuel_unit(src)), *where)
         elif cat == "fugitive":
-            groups["fugitive"][src].add(qty * factor_to(unit, "t"), a["id"], a["fingerprint"])
+            groups["fugitive"][src].add(qty * factor_to(unit, "t"), *where)
         elif cat == "process":
-            groups["process"][src].add(qty * (1e-3 if unit.startswith("kg") else 1.0), a["id"], a["fingerprint"])
+            groups["process"][src].add(qty * (1e-3 if unit.startswith("kg") else 1.0), *where)
         elif cat == "purchased_electricity":
-            groups["purchased_electricity"].add(qty * factor_to(unit, "kWh"), a["id"], a["fingerprint"])
+            groups["purchased_electricity"].add(qty * factor_to(unit, "kWh"), *where)
         elif cat == "purchased_heat":
-            groups["heat_gj"].add(qty * factor_to(unit, "GJ"), a["id"], a["fingerprint"])
+            groups["heat_gj"].add(qty * factor_to(unit, "GJ"), *where)
 
     def _fuel_unit(self, fuel: str) -> str:
-        return self._factor("ncv", fuel, scheme=self.site.accounting.fuel_table).unit.split("/", 1)[1]
+        ncv = self._factor("ncv", fuel, scheme=self.site.accounting.fuel_table)
+        return ncv.unit.split("/", 1)[1]
 
     # -- factors --------------------------------------------------------------------
     def _factor(self, family: str, subject: str, *, geography: str = "CN",
                 data_year: int | None = None, scheme: str | None = None) -> Factor:
-        factor = self.library.get(family, subject, geography=geography, data_year=data_year, scheme=scheme)
+        factor = self.library.get(family, subject, geography=geography, data_year=data_year,
+                                  scheme=scheme)
         self.factors_used[factor.factor_id] = factor
         return factor
 
@@ -225,12 +242,13 @@ class _Calculation:
             ncv, cc, of = self._fuel_factors(fuel)
             co2 = fm.combustion_co2_t(inp.quantity, ncv.value, cc.value, of.value)
             scope = "memo" if category == "biomass_combustion" else "1"
-            self._add(ALL_VIEWS, scope, category, fuel, inp, ncv.unit.split("/", 1)[1], [ncv, cc, of], co2,
+            self._add(ALL_VIEWS, scope, category, fuel, inp, ncv.unit.split("/", 1)[1],
+                      [ncv, cc, of], co2,
                       note="biogenic CO2, reported apart, not in totals" if scope == "memo" else "")
         for gas, inp in sorted(groups["fugitive"].items()):
             gwp, factors = self._gwp(gas)
-            self._add(ALL_VIEWS, "1", "fugitive", gas, inp, "t", factors, fm.gas_co2e_t(inp.quantity, gwp),
-                      gwp=self.gwp_set)
+            self._add(ALL_VIEWS, "1", "fugitive", gas, inp, "t", factors,
+                      fm.gas_co2e_t(inp.quantity, gwp), gwp=self.gwp_set)
         for name, inp in sorted(groups["process"].items()):
             self._add(ALL_VIEWS, "1", "process", name, inp, "tCO2", [], inp.quantity,
                       note="process CO2 as reported in activities.csv")
@@ -259,7 +277,8 @@ class _Calculation:
         acc = self.site.accounting
         year = acc.electricity_factor_year or self.year
         if view == "ets":
-            return self._factor("ets_grid", "electricity", data_year=acc.ets_factor_year or self.year)
+            ets_year = acc.ets_factor_year or self.year
+            return self._factor("ets_grid", "electricity", data_year=ets_year)
         if view == "market":
             return self._factor("grid_residual", "electricity", data_year=year)
         geography = {"national": "CN", "regional": f"region:{self.site.grid_region}",
@@ -288,14 +307,17 @@ class _Calculation:
         covered_kwh = min(green.quantity, grid.quantity)
         if green.quantity > grid.quantity:
             self.warnings.append(
-                f"retired green instruments claimed for {self.year} ({green.quantity / 1000:.3f} MWh) exceed "
+                f"retired green instruments claimed for {self.year} "
+                f"({green.quantity / 1000:.3f} MWh) exceed "
                 f"grid purchases ({grid.quantity / 1000:.3f} MWh); the excess is not used"
             )
         covered = Inputs(covered_kwh, green.ids, green.fingerprints)
-        rest = Inputs(grid.quantity - covered_kwh, grid.ids + green.ids, grid.fingerprints + green.fingerprints)
+        rest = Inputs(grid.quantity - covered_kwh, grid.ids + green.ids,
+                      grid.fingerprints + green.fingerprints)
         if green.ids:
-            self._add("market", "2", "purchased_electricity", "green_instruments", covered, "MWh", [], 0.0,
-                      scale=1e-3, note="covered by retired GEC / green-power instruments: zero emissions")
+            self._add("market", "2", "purchased_electricity", "green_instruments", covered, "MWh",
+                      [], 0.0, scale=1e-3,
+                      note="covered by retired GEC / green-power instruments: zero emissions")
         self._add("market", "2", "purchased_electricity", "grid_residual", rest, "MWh", [residual],
                   fm.electricity_co2_t(rest.quantity / 1000, residual.value), scale=1e-3)
 
@@ -305,7 +327,8 @@ class _Calculation:
             self._add("ets", "2", "purchased_electricity", "green_power_trades",
                       Inputs(gp_kwh, green_power.ids, green_power.fingerprints), "MWh", [factor],
                       fm.electricity_co2_t(gp_kwh / 1000, factor.value), scale=1e-3,
-                      note="green-power purchases reported separately, still at the ETS grid factor")
+                      note="green-power purchases reported separately, still at the ETS grid "
+                           "factor")
         rest = Inputs(grid.quantity - gp_kwh, grid.ids, grid.fingerprints)
         self._add("ets", "2", "purchased_electricity", "grid", rest, "MWh", [factor],
                   fm.electricity_co2_t(rest.quantity / 1000, factor.value), scale=1e-3,
@@ -333,10 +356,11 @@ class _Calculation:
         ))
 
     def _result(self, elec: dict[str, Any], energy: EnergyBalance) -> Inventory:
-        views = {}
+        views: dict[str, ViewTotals] = {}
         for view in VIEWS:
             scope1 = sum(ln.co2e_t for ln in self.lines if ln.scope == "1")
-            scope2 = sum(ln.co2e_t for ln in self.lines if ln.scope == "2" and ln.view in (view, ALL_VIEWS))
+            scope2 = sum(ln.co2e_t for ln in self.lines
+                         if ln.scope == "2" and ln.view in (view, ALL_VIEWS))
             views[view] = ViewTotals(scope1, scope2)
         for f in self.factors_used.values():
             if f.confidence == "U":

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from lingtan.errors import PackageError, Problem
-from lingtan.factors import FactorLibrary, read_factor_rows
+from lingtan.factors import FactorLibrary, read_factor_rows, refrigerant_blends
 from lingtan.ingest import readings as rd
 from lingtan.ingest import records as rec
 from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
@@ -71,7 +71,8 @@ class _Package:
 def find_package(root: Path) -> _Package:
     """Locate the files of a data package; ``factory.yaml`` is required."""
     if not (root / "factory.yaml").is_file():
-        raise PackageError([Problem(str(root), None, None, "not a data package: factory.yaml missing")])
+        raise PackageError(
+            [Problem(str(root), None, None, "not a data package: factory.yaml missing")])
     site = read_site(root / "factory.yaml")
     small: dict[str, Path] = {}
     ignored: list[str] = []
@@ -128,7 +129,7 @@ def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> Imp
             problems += exc.problems
         library = library.with_overrides(user_factors)
     fuel_dims = _fuel_dimensions(library)
-    gases = {f.subject for f in library.select(family="gwp")}
+    gases = {f.subject for f in library.select(family="gwp")} | set(refrigerant_blends())
     parsed: dict[str, rec.Parsed] = {}
     for table, spec in SMALL_TABLES.items():
         if table not in pkg.small:
@@ -155,21 +156,27 @@ def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> Imp
     if problems and not lenient:
         raise PackageError(problems)
 
-    summary.tables["sites"] = write_versioned(con, "sites", site.id, [_site_row(site)], batch_id).as_dict()
+    summary.tables["sites"] = write_versioned(
+        con, "sites", site.id, [_site_row(site)], batch_id).as_dict()
     for table, result in parsed.items():
         summary.tables[table] = _write_table(con, table, site.id, result.rows, batch_id).as_dict()
     if user_factors:
         rows = [f.as_dict() for f in user_factors]
-        summary.tables["factors"] = write_versioned(con, "factors", site.id, rows, batch_id).as_dict()
+        summary.tables["factors"] = write_versioned(
+            con, "factors", site.id, rows, batch_id).as_dict()
     if equipment_rows:
         summary.tables["equipment"] = write_versioned(
             con, "equipment", site.id, equipment_rows, batch_id).as_dict()
     if reading_files:
         summary.readings = _write_readings(con, site.id, batch_id)
         summary.gaps = rd.gaps(con)
-    summary.quarantined = _quarantine(con, batch_id, problems, files, reading_files) if lenient else 0
+    if lenient:
+        summary.quarantined = _quarantine(con, batch_id, problems, files, reading_files)
+    if reading_files:
+        problems = problems + rd.problem_rows(con, reading_files, limit=50)
     summary.problems = [str(p) for p in problems[:50]]
-    summary.warnings = [f"ignored file {n}: not part of the data-package format" for n in pkg.ignored]
+    summary.warnings = [f"ignored file {n}: not part of the data-package format"
+                        for n in pkg.ignored]
     if not _changed(summary):
         summary.status, summary.batch_id = "unchanged", None
         return summary
@@ -191,8 +198,9 @@ def _parse_small(
     header = rec.check_header(staged.name, staged.columns, spec)
     if header:
         raise PackageError(header)
-    rows = con.execute(f"SELECT * FROM {staged.table} ORDER BY _row").fetchdf().to_dict("records")
-    rows = [{k: (None if v is None or v != v else v) for k, v in r.items()} for r in rows]
+    cursor = con.execute(f"SELECT * FROM {staged.table} ORDER BY _row")
+    names = [d[0] for d in cursor.description or []]
+    rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     result = rec.parse_rows(staged.name, rows, spec)
     if table == "meters":
         rec.check_meters(staged.name, result, fuel_dims)
@@ -217,9 +225,11 @@ def _equipment_rows(
     rows = con.execute(f"SELECT * FROM {staged.table} ORDER BY _row").fetchall()
     out = []
     for values in rows:
-        data = {c: v for c, v in zip((*staged.columns, "_row"), values, strict=False) if c != "_row"}
+        data = {c: v for c, v in zip((*staged.columns, "_row"), values, strict=False)
+                if c != "_row"}
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        out.append({"row_key": str(values[0]) if values[0] else hashlib.sha256(text.encode()).hexdigest(),
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        out.append({"row_key": str(values[0]) if values[0] else digest,
                     "row_json": text})
     return out
 
@@ -279,11 +289,11 @@ def _write_readings(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int)
         " count(*) FILTER (WHERE old_raw IS NOT NULL) - count(*) FILTER (WHERE " + changed + ")"
         " FROM rd_cmp").fetchone()
     rows_in = rd.count(con, "rd_parsed")
-    merged = rows_in - rd.count(con, "rd_problems") - rd.count(con, "rd_final")
+    invalid = rd.count(con, "(SELECT DISTINCT file_idx, _row FROM rd_problems)")  # rows
+    merged = rows_in - invalid - rd.count(con, "rd_final")
     assert stats is not None
     return {"rows_in": rows_in, "new": int(stats[0]), "changed": int(stats[1]),
-            "unchanged": int(stats[2]), "duplicates_merged": max(merged, 0),
-            "invalid": rd.count(con, "rd_problems")}
+            "unchanged": int(stats[2]), "duplicates_merged": merged, "invalid": invalid}
 
 
 def _write_table(
@@ -327,13 +337,15 @@ def _quarantine(
         )
     if reading_files:
         names = [(i, f.name, f.sha256) for i, f in enumerate(reading_files)]
-        con.execute("CREATE OR REPLACE TEMP TABLE rd_files (file_idx INTEGER, file VARCHAR, sha VARCHAR)")
+        con.execute("CREATE OR REPLACE TEMP TABLE rd_files"
+                    " (file_idx INTEGER, file VARCHAR, sha VARCHAR)")
         con.executemany("INSERT INTO rd_files VALUES (?, ?, ?)", names)
         con.execute(
             """
             INSERT INTO quarantine
             SELECT ?, f.file, f.sha, p._row, p.field, p.reason,
-                   to_json({meter_id: r.meter_id, timestamp: r.ts_text, value: r.value_text, flag: r.flag})
+                   to_json({meter_id: r.meter_id, timestamp: r.ts_text, value: r.value_text,
+                            flag: r.flag})
             FROM rd_problems p JOIN rd_files f USING (file_idx)
             JOIN rd_parsed r ON r.file_idx = p.file_idx AND r._row = p._row
             ANTI JOIN quarantine q ON q.file_sha256 = f.sha AND q.row = p._row AND q.field = p.field

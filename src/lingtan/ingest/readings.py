@@ -7,7 +7,8 @@ Pipeline (each step a table in the import's transaction):
 
 1. ``rd_parsed``   text → meter, UTC interval-end timestamp, number, flag.
 2. problems        unknown meter, bad timestamp, bad number, negative interval
-                   value, unknown flag, conflicting duplicates.
+                   value, counter reading beyond its rollover, unknown flag,
+                   conflicting duplicates.
 3. ``rd_good``     valid rows, equal duplicates merged.
 4. counters        for cumulative meters: anchor on the last stored reading, a
                    row below the running maximum (no reset, no rollover) is a
@@ -71,7 +72,7 @@ def stage_union(con: duckdb.DuckDBPyConnection, files: list[StagedFile]) -> None
 _PROBLEMS_SQL = """
 CREATE OR REPLACE TEMP TABLE rd_problems AS
 WITH p AS (
-  SELECT r.*, m.meter_id AS known, m.reading, m.interval_minutes
+  SELECT r.*, m.meter_id AS known, m.reading, m.interval_minutes, m.rollover
   FROM rd_parsed r LEFT JOIN batch_meters m USING (meter_id)
 )
 SELECT file_idx, _row, 'meter_id' AS field,
@@ -88,9 +89,11 @@ SELECT file_idx, _row, 'value',
        CASE WHEN value_text IS NULL THEN 'missing value'
             WHEN raw_value IS NULL OR NOT isfinite(raw_value)
                  THEN 'not a number: ''' || value_text || ''''
-            ELSE 'negative interval value ' || value_text END
+            WHEN reading = 'interval' THEN 'negative interval value ' || value_text
+            ELSE 'counter reading ' || value_text || ' is outside 0 … rollover ' || rollover END
   FROM p WHERE known IS NOT NULL AND ts_given IS NOT NULL
-   AND (raw_value IS NULL OR NOT isfinite(raw_value) OR (reading = 'interval' AND raw_value < 0))
+   AND (raw_value IS NULL OR NOT isfinite(raw_value) OR (reading = 'interval' AND raw_value < 0)
+        OR (rollover IS NOT NULL AND (raw_value < 0 OR raw_value >= rollover)))
 UNION ALL
 SELECT file_idx, _row, 'flag', 'unknown flag ''' || flag || ''' (allowed: reset)'
   FROM p WHERE known IS NOT NULL AND flag IS NOT NULL AND flag NOT IN ('reset')
@@ -123,7 +126,8 @@ def validate(con: duckdb.DuckDBPyConnection) -> None:
         """
         INSERT INTO rd_problems
         SELECT c.file_idx, c._row, 'value',
-               'duplicate reading for ' || c.meter_id || ' at ' || strftime(c.ts_utc, '%Y-%m-%d %H:%M') ||
+               'duplicate reading for ' || c.meter_id || ' at ' ||
+               strftime(c.ts_utc, '%Y-%m-%d %H:%M') ||
                ' UTC with a different value (' || d.lo || ' vs ' || d.hi || ')'
         FROM rd_candidates c JOIN rd_dups d USING (meter_id, ts_utc) WHERE d.lo <> d.hi
         """
@@ -133,7 +137,8 @@ def validate(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE rd_good AS
         SELECT c.* FROM rd_candidates c
         LEFT JOIN rd_dups d USING (meter_id, ts_utc)
-        WHERE d.meter_id IS NULL OR (d.lo = d.hi AND c._row = d.first_row AND c.file_idx = d.first_file)
+        WHERE d.meter_id IS NULL
+           OR (d.lo = d.hi AND c._row = d.first_row AND c.file_idx = d.first_file)
         """
     )
 
@@ -141,7 +146,8 @@ def validate(con: duckdb.DuckDBPyConnection) -> None:
 _COUNTERS_SQL = """
 CREATE OR REPLACE TEMP TABLE rd_counter_rows AS
 WITH anchors AS (
-  SELECT r.meter_id, arg_max(r.ts_utc, r.ts_utc) AS ts_utc, arg_max(r.raw_value, r.ts_utc) AS raw_value
+  SELECT r.meter_id, arg_max(r.ts_utc, r.ts_utc) AS ts_utc,
+         arg_max(r.raw_value, r.ts_utc) AS raw_value
   FROM readings r JOIN batch_meters m ON m.meter_id = r.meter_id AND m.reading = 'cumulative'
   JOIN (SELECT meter_id, min(ts_utc) AS first_ts FROM rd_good GROUP BY ALL) f
        ON f.meter_id = r.meter_id AND r.ts_utc < f.first_ts
@@ -168,6 +174,28 @@ FROM seg s JOIN batch_meters m USING (meter_id)
 """
 
 
+_SUCCESSORS_SQL = """
+INSERT INTO rd_problems
+WITH last AS (
+  SELECT meter_id, max(ts_utc) AS ts_utc, arg_max(file_idx, ts_utc) AS file_idx,
+         arg_max(_row, ts_utc) AS _row, arg_max(raw_value, ts_utc) AS raw_value
+  FROM rd_counter_values GROUP BY meter_id
+), later AS (
+  SELECT l.file_idx, l._row, l.meter_id, l.ts_utc, l.raw_value, min(r.ts_utc) AS next_ts
+  FROM last l JOIN readings r
+    ON r.site_id = $site AND r.meter_id = l.meter_id AND r.ts_utc > l.ts_utc
+  GROUP BY ALL
+)
+SELECT n.file_idx, n._row, 'value',
+       'this counter reading is new or changed, which would change the stored interval of '
+       || n.meter_id || ' ending ' || strftime(n.next_ts, '%Y-%m-%d %H:%M') ||
+       ' UTC; include the later readings of this meter in the package'
+FROM later n LEFT JOIN readings s
+  ON s.site_id = $site AND s.meter_id = n.meter_id AND s.ts_utc = n.ts_utc
+WHERE s.raw_value IS DISTINCT FROM n.raw_value
+"""
+
+
 def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
     """Counter readings → interval quantities; backwards counters become problems.
 
@@ -176,6 +204,11 @@ def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
     rejected and the next good reading is differenced against the last good one, so no
     energy is lost or invented (conservation: Σ intervals = last − first + Σ rollovers
     + Σ readings at resets).
+
+    The interval of a stored reading is the difference to the reading before it. When
+    a batch's last reading of a counter is new or changed and the store holds later
+    readings of that meter, the first of those would be left with a stale interval;
+    that last reading is a problem until the package includes the later readings.
     """
     con.execute(_COUNTERS_SQL, {"site": site_id})
     con.execute(
@@ -207,6 +240,7 @@ def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
         FROM d WHERE NOT from_store
         """
     )
+    con.execute(_SUCCESSORS_SQL, {"site": site_id})
 
 
 def finalise(con: duckdb.DuckDBPyConnection) -> None:
@@ -237,10 +271,12 @@ def gaps(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict[str, obje
             AND f.meter_id IN (
               SELECT f2.meter_id FROM rd_final f2 JOIN batch_meters m2 USING (meter_id)
               WHERE m2.interval_minutes IS NOT NULL GROUP BY f2.meter_id, m2.interval_minutes
-              HAVING count(*) - 1 < epoch(max(f2.ts_utc) - min(f2.ts_utc)) / 60 / m2.interval_minutes)
+              HAVING count(*) - 1
+                     < epoch(max(f2.ts_utc) - min(f2.ts_utc)) / 60 / m2.interval_minutes)
         )
         SELECT meter_id, prev_ts AS after_utc, ts_utc AS before_utc,
-               CAST(epoch(ts_utc - prev_ts) / 60 / interval_minutes AS BIGINT) - 1 AS missing_intervals
+               CAST(epoch(ts_utc - prev_ts) / 60 / interval_minutes AS BIGINT) - 1
+                 AS missing_intervals
         FROM s WHERE prev_ts IS NOT NULL AND ts_utc - prev_ts > to_minutes(interval_minutes)
         ORDER BY meter_id, after_utc
         """

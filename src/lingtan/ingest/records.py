@@ -180,7 +180,8 @@ def _meter_problem(
         return "meter_id", f"duplicate meter id (first on row {seen[row['meter_id']]})"
     dims = _carrier_dims(row["carrier"], fuel_dims)
     if dims is None:
-        return "carrier", f"unknown carrier {row['carrier']!r} (not electricity/heat/steam/water or a fuel with a known NCV)"
+        return "carrier", (f"unknown carrier {row['carrier']!r} (not electricity/heat/steam/water"
+                           " or a fuel with a known NCV)")
     try:
         row["to_canonical"] = to_canonical_factor(row["unit"], dims)
     except UnitError as exc:
@@ -189,6 +190,8 @@ def _meter_problem(
     if row["rollover"] is not None and row["reading"] != "cumulative":
         return "rollover", "only cumulative meters can roll over"
     row["timestamp_marks"] = row["timestamp_marks"] or "end"
+    if row["timestamp_marks"] == "start" and row["interval_minutes"] is None:
+        return "timestamp_marks", "timestamp_marks 'start' needs interval_minutes (to find the end)"
     return None
 
 
@@ -241,7 +244,9 @@ def _activity_problem(
     return None
 
 
-def _duplicate_problem(row: dict[str, Any], keyed: dict[str, dict[str, Any]]) -> tuple[str, str] | None:
+def _duplicate_problem(
+    row: dict[str, Any], keyed: dict[str, dict[str, Any]]
+) -> tuple[str, str] | None:
     key = row["activity_id"] or ":".join(
         str(row[k]) for k in ("category", "source", "period_start", "period_end")
     )
@@ -263,7 +268,9 @@ def _content(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
-def check_unique(file: str, parsed: Parsed, key: Callable[[dict[str, Any]], str], what: str) -> None:
+def check_unique(
+    file: str, parsed: Parsed, key: Callable[[dict[str, Any]], str], what: str
+) -> None:
     """Merge equal duplicates, reject differing ones."""
     keyed: dict[str, dict[str, Any]] = {}
     keep: list[dict[str, Any]] = []
@@ -275,7 +282,8 @@ def check_unique(file: str, parsed: Parsed, key: Callable[[dict[str, Any]], str]
             keep.append(row)
         elif _content(first) != _content(row):
             parsed.reject(Problem(file, row["_row"], None,
-                                  f"duplicate {what} {k!r} (row {first['_row']}) with different values"))
+                                  f"duplicate {what} {k!r} (row {first['_row']}) "
+                                  "with different values"))
     parsed.rows = [r for r in keep if r["_row"] not in parsed.bad_rows]
 
 

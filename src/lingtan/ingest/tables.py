@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +72,15 @@ class _Scan:
 _BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
 
 
-def scan_text_file(path: Path) -> _Scan:
-    """Hash a text file, detect UTF-8 vs GB18030 and whether it has blank lines.
+def scan_text_file(path: Path, name: str | None = None) -> _Scan:
+    """Hash a text file, detect UTF-8 vs GB18030, blank lines and a file with no text.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    name : str, optional
+        Name used in problems (path inside the package); default ``path.name``.
 
     Raises
     ------
@@ -109,7 +118,8 @@ def scan_text_file(path: Path) -> _Scan:
         path.read_bytes().decode("gb18030")
     except UnicodeDecodeError as exc:
         raise PackageError(
-            [Problem(path.name, None, None, f"not UTF-8 or GB18030/GBK text (byte {exc.start})")]
+            [Problem(name or path.name, None, None,
+                     f"not UTF-8 or GB18030/GBK text (byte {exc.start})")]
         ) from exc
     return _Scan(sha.hexdigest(), "gb18030", clean, blank)
 
@@ -122,7 +132,8 @@ def stage_file(
     Raises
     ------
     PackageError
-        Empty file, missing header, ragged rows or undecodable text.
+        Empty file, missing or repeated header, ragged rows, undecodable text or an
+        unreadable XLSX/Parquet file.
     """
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
@@ -133,10 +144,10 @@ def stage_file(
         encoding = "xlsx"
     elif suffix == ".parquet":
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        _stage_parquet(con, path, table)
+        _stage_parquet(con, path, name, table)
         encoding = "parquet"
     else:
-        scan = scan_text_file(path)
+        scan = scan_text_file(path, name)
         if scan.blank:
             raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
         sha, encoding = scan.sha256, scan.encoding
@@ -144,7 +155,7 @@ def stage_file(
             text = path.read_bytes().decode(scan.encoding)
             _register_arrow(con, table, _read_csv_text(text, name))
         else:
-            _stage_csv_duckdb(con, path, name, table)
+            _stage_csv_duckdb(con, path, name, table, scan.encoding)
     columns = tuple(
         c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()
         if c != "_row"
@@ -153,23 +164,44 @@ def stage_file(
     return StagedFile(name, table, columns, int(count[0]) if count else 0, sha, encoding)
 
 
-def _stage_csv_duckdb(con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str) -> None:
+def _stage_csv_duckdb(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, encoding: str
+) -> None:
+    """Fast path for clean CSV; on failure the csv module names the bad lines, if it can.
+
+    The header is read here and given to DuckDB: its sniffer, left alone, may take a
+    ragged row for the header and silently misread the whole file.
+    """
+    with path.open(encoding=encoding, newline="") as fh:
+        header = _check_header([h.strip() for h in next(csv.reader(fh))], name)
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_csv(?, header = true,"
-            " all_varchar = true, auto_detect = true, delim = ',', quote = '\"', escape = '\"',"
+            " auto_detect = false, columns = ?, delim = ',', quote = '\"', escape = '\"',"
             " strict_mode = true, null_padding = false)",
-            [str(path)],
+            [str(path), {h: "VARCHAR" for h in header}],
         )
     except duckdb.Error as exc:
+        _read_csv_text(path.read_bytes().decode(encoding), name)  # raises naming ragged rows
         raise PackageError([Problem(name, None, None, f"cannot read CSV: {exc}")]) from exc
     _row_view(con, table)
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
+def _check_header(header: list[str], name: str) -> list[str]:
+    """The header, unless a column name repeats (one would hide the other)."""
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise PackageError([Problem(name, 1, h, "column appears more than once") for h in repeated])
+    return header
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str) -> None:
     """Parquet keeps its column types; the importer casts what it needs."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_parquet(?)",
-                [str(path)])
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_parquet(?)",
+                    [str(path)])
+    except duckdb.Error as exc:
+        raise PackageError([Problem(name, None, None, f"cannot read Parquet: {exc}")]) from exc
     _row_view(con, table)
 
 
@@ -194,7 +226,7 @@ def _read_csv_text(text: str, name: str) -> pa.Table:
         if not record or all(not v.strip() for v in record):
             continue
         if header is None:
-            header = [h.strip() for h in record]
+            header = _check_header([h.strip() for h in record], name)
             continue
         if len(record) != len(header):
             problems.append(Problem(name, reader.line_num, None,
@@ -211,8 +243,13 @@ def _read_csv_text(text: str, name: str) -> pa.Table:
 
 def _read_xlsx(path: Path, name: str) -> pa.Table:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise PackageError([Problem(name, None, None, f"not a readable XLSX workbook: {exc}")]
+                           ) from exc
     ws = wb.worksheets[0]
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -225,6 +262,7 @@ def _read_xlsx(path: Path, name: str) -> pa.Table:
             header = [c.strip() for c in cells]
             while header and not header[-1]:
                 header.pop()
+            _check_header(header, name)
             continue
         rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
         lines.append(line)
@@ -235,8 +273,10 @@ def _read_xlsx(path: Path, name: str) -> pa.Table:
 
 
 def _xlsx_text(value: object) -> str:
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()  # type: ignore[call-arg]
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     return str(value)

@@ -60,13 +60,14 @@ CREATE TABLE readings (
     site_id    VARCHAR NOT NULL,
     meter_id   VARCHAR NOT NULL,
     ts_utc     TIMESTAMP NOT NULL,        -- end of the interval
-    value      DOUBLE,                    -- interval quantity, canonical unit; NULL = counter anchor
-    raw_value  DOUBLE NOT NULL,           -- as given (counter reading or interval value), meter unit
+    value      DOUBLE,             -- interval quantity, canonical unit; NULL = counter anchor
+    raw_value  DOUBLE NOT NULL,    -- as given (counter reading or interval value), meter unit
     version    INTEGER NOT NULL,
     batch_id   INTEGER NOT NULL
 );
 CREATE TABLE reading_versions (
-    site_id VARCHAR NOT NULL, meter_id VARCHAR NOT NULL, ts_utc TIMESTAMP NOT NULL, value DOUBLE, raw_value DOUBLE NOT NULL,
+    site_id VARCHAR NOT NULL, meter_id VARCHAR NOT NULL, ts_utc TIMESTAMP NOT NULL,
+    value DOUBLE, raw_value DOUBLE NOT NULL,
     version INTEGER NOT NULL, batch_id INTEGER NOT NULL, superseded_by_batch INTEGER NOT NULL
 );
 CREATE TABLE activities (

@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 
 from lingtan.errors import SchemaVersionError, StoreError
-from lingtan.store.schema import LATEST_VERSION, MIGRATIONS
+from lingtan.store.schema import LATEST_VERSION, MIGRATIONS, Migration
 
 DEFAULT_DB = Path("lingtan.duckdb")
 GENESIS_SHA256 = "0" * 64
@@ -61,7 +61,16 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply pending migrations, each in its own transaction; return the new version."""
+    """Apply pending migrations, each in its own transaction; return the new version.
+
+    Raises
+    ------
+    SchemaVersionError
+        If the schema is newer than this lingtan.
+    StoreError
+        If a migration fails (e.g. the file holds another program's tables); the
+        failed step is rolled back.
+    """
     current = schema_version(con)
     if current > LATEST_VERSION:
         raise SchemaVersionError(
@@ -69,9 +78,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             f"(understands up to {LATEST_VERSION}); upgrade lingtan"
         )
     for migration in MIGRATIONS:
-        if migration.version <= current:
-            continue
-        con.execute("BEGIN TRANSACTION")
+        if migration.version > current:
+            _apply(con, migration)
+    return LATEST_VERSION
+
+
+def _apply(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
+    """Run one migration in a transaction, recording it in ``schema_migrations``."""
+    con.execute("BEGIN TRANSACTION")
+    try:
         if migration.version == 1:
             con.execute(
                 "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,"
@@ -82,8 +97,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             "INSERT INTO schema_migrations VALUES (?, ?, ?)",
             [migration.version, migration.description, utc_now()],
         )
-        con.execute("COMMIT")
-    return LATEST_VERSION
+    except duckdb.Error as exc:
+        con.execute("ROLLBACK")
+        raise StoreError(
+            f"cannot migrate workspace to schema version {migration.version}: {exc}"
+        ) from exc
+    con.execute("COMMIT")
 
 
 def utc_now() -> dt.datetime:
