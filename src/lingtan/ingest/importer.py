@@ -97,26 +97,44 @@ def import_package(
 ) -> ImportSummary:
     """Import the data package at ``root`` into the workspace ``con``.
 
+    Reading, parsing and validating use temporary tables only and run before the
+    transaction (DuckDB scans its transaction-local storage more slowly); every write
+    to the workspace happens in one transaction afterwards.
+
     Raises
     ------
     PackageError
         In strict mode, listing every invalid value (file, row, field, reason).
     """
     pkg = find_package(Path(root))
-    con.execute("BEGIN TRANSACTION")
     try:
-        summary = _import(con, pkg, lenient)
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    if summary.status == "unchanged":
-        con.execute("ROLLBACK")
-    else:
-        con.execute("COMMIT")
+        prepared = _prepare(con, pkg, lenient)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            summary = _write(con, prepared)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("ROLLBACK" if summary.status == "unchanged" else "COMMIT")
+    finally:
+        _drop_temporaries(con)
     return summary
 
 
-def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> ImportSummary:
+@dataclass
+class _Prepared:
+    pkg: _Package
+    lenient: bool
+    problems: list[Problem]
+    files: list[StagedFile]
+    reading_files: list[StagedFile]
+    parsed: dict[str, rec.Parsed]
+    user_factors: list[Any]
+    equipment_rows: list[dict[str, Any]]
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _Prepared:
+    """Stage, parse and validate every file (temporary tables only, no workspace writes)."""
     site = pkg.site
     library = FactorLibrary.packaged()
     problems: list[Problem] = []
@@ -139,8 +157,6 @@ def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> Imp
         parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases)
         problems += parsed[table].problems
     equipment_rows = _equipment_rows(con, pkg, files)
-
-    batch_id = _next_batch_id(con)
     _batch_meters(con, site.id, parsed.get("meters"))
     reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
                      for i, p in enumerate(pkg.readings)]
@@ -148,40 +164,59 @@ def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> Imp
     header = [p for st in reading_files for p in rd.header_problems(st)]
     if header:
         raise PackageError(problems + header)
-    summary = ImportSummary(site.id, "imported", batch_id, "lenient" if lenient else "strict")
     if reading_files:
         _run_readings(con, site, reading_files)
         if rd.count(con, "rd_problems") and not lenient:
             raise PackageError(problems + rd.problem_rows(con, reading_files, limit=200))
     if problems and not lenient:
         raise PackageError(problems)
+    return _Prepared(pkg, lenient, problems, files, reading_files, parsed, user_factors,
+                     equipment_rows)
 
+
+def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared) -> ImportSummary:
+    """Every write of an import (inside the caller's transaction)."""
+    site, batch_id = prep.pkg.site, _next_batch_id(con)
+    summary = ImportSummary(site.id, "imported", batch_id,
+                            "lenient" if prep.lenient else "strict")
     summary.tables["sites"] = write_versioned(
         con, "sites", site.id, [_site_row(site)], batch_id).as_dict()
-    for table, result in parsed.items():
+    for table, result in prep.parsed.items():
         summary.tables[table] = _write_table(con, table, site.id, result.rows, batch_id).as_dict()
-    if user_factors:
-        rows = [f.as_dict() for f in user_factors]
+    if prep.user_factors:
+        rows = [f.as_dict() for f in prep.user_factors]
         summary.tables["factors"] = write_versioned(
             con, "factors", site.id, rows, batch_id).as_dict()
-    if equipment_rows:
+    if prep.equipment_rows:
         summary.tables["equipment"] = write_versioned(
-            con, "equipment", site.id, equipment_rows, batch_id).as_dict()
-    if reading_files:
+            con, "equipment", site.id, prep.equipment_rows, batch_id).as_dict()
+    problems = prep.problems
+    if prep.reading_files:
         summary.readings = _write_readings(con, site.id, batch_id)
         summary.gaps = rd.gaps(con)
-    if lenient:
-        summary.quarantined = _quarantine(con, batch_id, problems, files, reading_files)
-    if reading_files:
-        problems = problems + rd.problem_rows(con, reading_files, limit=50)
+    if prep.lenient:
+        summary.quarantined = _quarantine(con, batch_id, problems, prep.files, prep.reading_files)
+    if prep.reading_files:
+        problems = problems + rd.problem_rows(con, prep.reading_files, limit=50)
     summary.problems = [str(p) for p in problems[:50]]
     summary.warnings = [f"ignored file {n}: not part of the data-package format"
-                        for n in pkg.ignored]
+                        for n in prep.pkg.ignored]
     if not _changed(summary):
         summary.status, summary.batch_id = "unchanged", None
         return summary
-    _record_batch(con, pkg, summary, files, batch_id)
+    _record_batch(con, prep.pkg, summary, prep.files, batch_id)
     return summary
+
+
+def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Free the staging and pipeline tables (they can hold millions of rows)."""
+    rows = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables"
+        " WHERE table_catalog = 'temp' AND (table_name LIKE 'stg\\_%' ESCAPE '\\'"
+        " OR table_name LIKE 'rd\\_%' ESCAPE '\\' OR table_name = 'batch_meters')"
+    ).fetchall()
+    for name, kind in sorted(rows, key=lambda r: r[1] != "VIEW"):
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS temp.{name}")
 
 
 def _fuel_dimensions(library: FactorLibrary) -> dict[str, Dimension]:
@@ -253,7 +288,7 @@ def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Pars
 def _run_readings(con: duckdb.DuckDBPyConnection, site: Site, files: list[StagedFile]) -> None:
     con.execute(f"SET TimeZone = '{site.timezone}'")
     try:
-        rd.stage_union(con, files)
+        rd.parse(con, files, site.timezone)
     finally:
         con.execute("SET TimeZone = 'UTC'")
     rd.validate(con)
@@ -262,6 +297,29 @@ def _run_readings(con: duckdb.DuckDBPyConnection, site: Site, files: list[Staged
 
 
 def _write_readings(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int) -> dict[str, int]:
+    """Insert new readings; a changed one gets a new version, the old goes to reading_versions."""
+    if _store_has_batch_meters(con, site_id):
+        new, changed, unchanged = _write_compared(con, site_id, batch_id)
+    else:
+        con.execute("INSERT INTO readings SELECT ?, meter_id, ts_utc, value, raw_value, 1, ?"
+                    " FROM rd_final", [site_id, batch_id])
+        new, changed, unchanged = rd.count(con, "rd_final"), 0, 0
+    invalid = rd.count(con, "(SELECT DISTINCT file_idx, _row FROM rd_problems)")
+    merged = rd.count(con, "rd_dropped WHERE NOT conflict")
+    return {"rows_in": rd.count(con, "rd_parsed"), "new": new, "changed": changed,
+            "unchanged": unchanged, "duplicates_merged": merged, "invalid": invalid}
+
+
+def _store_has_batch_meters(con: duckdb.DuckDBPyConnection, site_id: str) -> bool:
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM readings WHERE site_id = ?"
+        " AND meter_id IN (SELECT meter_id FROM batch_meters))", [site_id]).fetchone()
+    return bool(row and row[0])
+
+
+def _write_compared(
+    con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int
+) -> tuple[int, int, int]:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE rd_cmp AS
@@ -286,14 +344,10 @@ def _write_readings(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int)
         [site_id, batch_id])
     stats = con.execute(
         f"SELECT count(*) FILTER (WHERE old_raw IS NULL), count(*) FILTER (WHERE {changed}),"
-        " count(*) FILTER (WHERE old_raw IS NOT NULL) - count(*) FILTER (WHERE " + changed + ")"
-        " FROM rd_cmp").fetchone()
-    rows_in = rd.count(con, "rd_parsed")
-    invalid = rd.count(con, "(SELECT DISTINCT file_idx, _row FROM rd_problems)")  # rows
-    merged = rows_in - invalid - rd.count(con, "rd_final")
+        f" count(*) FILTER (WHERE old_raw IS NOT NULL AND NOT ({changed})) FROM rd_cmp"
+    ).fetchone()
     assert stats is not None
-    return {"rows_in": rows_in, "new": int(stats[0]), "changed": int(stats[1]),
-            "unchanged": int(stats[2]), "duplicates_merged": merged, "invalid": invalid}
+    return int(stats[0]), int(stats[1]), int(stats[2])
 
 
 def _write_table(
@@ -347,7 +401,7 @@ def _quarantine(
                    to_json({meter_id: r.meter_id, timestamp: r.ts_text, value: r.value_text,
                             flag: r.flag})
             FROM rd_problems p JOIN rd_files f USING (file_idx)
-            JOIN rd_parsed r ON r.file_idx = p.file_idx AND r._row = p._row
+            JOIN rd_text r ON r.file_idx = p.file_idx AND r._row = p._row
             ANTI JOIN quarantine q ON q.file_sha256 = f.sha AND q.row = p._row AND q.field = p.field
             """,
             [batch_id],

@@ -1,49 +1,67 @@
 """Meter readings: parse, validate, convert counters to interval energy — all in DuckDB SQL.
 
 Readings are the one table that grows to tens of millions of rows, so the whole
-pipeline is set-based SQL over the staging tables; no Python loop touches a row.
+pipeline is set-based SQL over the staging tables; no Python loop touches a row, and
+the rows are materialised once (``rd_parsed``).
 
-Pipeline (each step a table in the import's transaction):
+Pipeline (in the import's transaction):
 
-1. ``rd_parsed``   text → meter, UTC interval-end timestamp, number, flag.
-2. problems        unknown meter, bad timestamp, bad number, negative interval
-                   value, counter reading beyond its rollover, unknown flag,
-                   conflicting duplicates.
-3. ``rd_good``     valid rows, equal duplicates merged.
+1. ``rd_parsed``   one pass over the staged files: meter, UTC interval-end
+                   timestamp, number, flag, interval quantity in canonical units
+                   for interval meters, and a problem bit mask (NULL = valid): unknown
+                   meter, bad timestamp, bad number, negative interval value,
+                   counter reading beyond its rollover, unknown flag.
+2. ``rd_problems`` the reasons, written with the text as given — only the problem
+                   rows are joined back to the staged text.
+3. ``rd_dups``     same meter and timestamp more than once: equal values are
+                   merged (first row kept), different values are problems.
 4. counters        for cumulative meters: anchor on the last stored reading, a
                    row below the running maximum (no reset, no rollover) is a
                    counter going backwards; interval energy = difference, plus
                    the modulus for a rollover, or the new reading after a reset.
-5. ``rd_final``    interval quantity in the meter's canonical unit.
+5. ``rd_final``    a view: every accepted reading with its interval quantity.
 
-Timestamps without an offset are in the site's time zone: the import sets the
-session time zone to it, so ``CAST(text AS TIMESTAMPTZ)`` reads local time and
-honours an explicit offset.
+Timestamps without an offset are in the site's time zone (see
+:mod:`lingtan.ingest.timeparse`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import duckdb
 
 from lingtan.errors import Problem
 from lingtan.ingest.tables import StagedFile
+from lingtan.ingest.timeparse import FixedOffset, fixed_offset, utc_expression
 
 REQUIRED = ("meter_id", "timestamp", "value")
 OPTIONAL = ("flag",)
 FLAGS = ("reset",)
 
+#: Problem bit of ``rd_parsed.problem`` → (field, SQL reason; ``t`` = the row as text).
+_REASONS: dict[int, tuple[str, str]] = {
+    1: ("meter_id", "CASE WHEN t.meter_id IS NULL THEN 'missing meter id' ELSE"
+                    " 'unknown meter id ' || t.meter_id || ' (not in meters.csv)' END"),
+    2: ("timestamp", "CASE WHEN t.ts_text IS NULL THEN 'missing timestamp' ELSE"
+                     " 'unparseable or impossible timestamp ''' || t.ts_text || '''' END"),
+    4: ("value", "CASE WHEN t.value_text IS NULL THEN 'missing value' ELSE"
+                 " 'not a number: ''' || t.value_text || '''' END"),
+    8: ("value", "'negative interval value ' || t.value_text"),
+    16: ("value", "'counter reading ' || t.value_text || ' is outside 0 … rollover '"
+                  " || m.rollover"),
+    32: ("flag", "'unknown flag ''' || t.flag || ''' (allowed: reset)'"),
+}
 
-@dataclass(frozen=True)
-class ReadingsResult:
-    """Outcome of the readings pipeline for one batch (before writing)."""
-
-    rows_in: int
-    rows_valid: int
-    duplicates_merged: int
-    problems_total: int
-    gaps: list[dict[str, object]]
+#: One bit per problem, so a row with a bad value and a bad flag reports both;
+#: a row of an unknown meter is not checked further.
+_PROBLEM_BITS = """
+NULLIF(CASE WHEN m.meter_id IS NULL THEN 1 ELSE
+  (CASE WHEN s.ts_given IS NULL THEN 2 ELSE 0 END)
+  + (CASE WHEN s.raw_value IS NULL OR NOT isfinite(s.raw_value) THEN 4
+          WHEN m.reading = 'interval' AND s.raw_value < 0 THEN 8
+          WHEN m.rollover IS NOT NULL AND (s.raw_value < 0 OR s.raw_value >= m.rollover) THEN 16
+          ELSE 0 END)
+  + (CASE WHEN s.flag IS NOT NULL AND s.flag NOT IN ('reset') THEN 32 ELSE 0 END)
+END, 0)"""
 
 
 def header_problems(staged: StagedFile) -> list[Problem]:
@@ -55,92 +73,116 @@ def header_problems(staged: StagedFile) -> list[Problem]:
     return problems
 
 
-def stage_union(con: duckdb.DuckDBPyConnection, files: list[StagedFile]) -> None:
-    """``rd_parsed``: every readings file parsed into typed columns (NULL where unparseable)."""
-    selects = []
-    for i, st in enumerate(files):
-        flag = "CAST(flag AS VARCHAR)" if "flag" in st.columns else "CAST(NULL AS VARCHAR)"
-        selects.append(
-            f"SELECT {i} AS file_idx, _row, CAST(meter_id AS VARCHAR) AS meter_id,"
-            f" CAST(timestamp AS VARCHAR) AS ts_text, CAST(value AS VARCHAR) AS value_text,"
-            f" TRY_CAST(timestamp AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS ts_given,"
-            f" TRY_CAST(value AS DOUBLE) AS raw_value, {flag} AS flag FROM {st.table}"
+def _flag(st: StagedFile) -> str:
+    return "CAST(flag AS VARCHAR)" if "flag" in st.columns else "CAST(NULL AS VARCHAR)"
+
+
+def _typed_select(
+    con: duckdb.DuckDBPyConnection, idx: int, st: StagedFile, fixed: FixedOffset | None
+) -> str:
+    types = dict(
+        con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {st.table})").fetchall()
+    )
+    value = ("TRY_CAST(value AS DOUBLE)" if types["value"] == "VARCHAR"
+             else "CAST(value AS DOUBLE)")
+    return (
+        f"SELECT {idx} AS file_idx, _row, CAST(meter_id AS VARCHAR) AS meter_id,"
+        f" {utc_expression('timestamp', types['timestamp'], fixed)} AS ts_given,"
+        f" {value} AS raw_value, {_flag(st)} AS flag FROM {st.table}"
+    )
+
+
+def _text_select(idx: int, st: StagedFile) -> str:
+    return (
+        f"SELECT {idx} AS file_idx, _row, CAST(meter_id AS VARCHAR) AS meter_id,"
+        f" CAST(timestamp AS VARCHAR) AS ts_text, CAST(value AS VARCHAR) AS value_text,"
+        f" {_flag(st)} AS flag FROM {st.table}"
+    )
+
+
+def parse(con: duckdb.DuckDBPyConnection, files: list[StagedFile], timezone: str) -> None:
+    """``rd_parsed`` and ``rd_problems`` from the staged readings files.
+
+    The session time zone must be the site's (the importer sets it).
+    """
+    fixed = fixed_offset(timezone)
+    _parse_with(con, files, fixed)
+    if fixed is not None and not _inside(con, fixed):
+        _parse_with(con, files, None)
+    con.execute("CREATE OR REPLACE TEMP VIEW rd_text AS "
+                + " UNION ALL ".join(_text_select(i, st) for i, st in enumerate(files)))
+    con.execute("CREATE OR REPLACE TEMP TABLE rd_problems (file_idx INTEGER, _row BIGINT,"
+                " field VARCHAR, reason VARCHAR)")
+    if not count(con, "rd_parsed WHERE problem IS NOT NULL"):
+        return
+    for code, (field, reason) in _REASONS.items():
+        con.execute(
+            f"INSERT INTO rd_problems SELECT p.file_idx, p._row, '{field}', {reason}"
+            " FROM rd_parsed p JOIN rd_text t USING (file_idx, _row)"
+            f" LEFT JOIN batch_meters m ON m.meter_id = t.meter_id WHERE p.problem & {code} <> 0"
         )
-    con.execute("CREATE OR REPLACE TEMP TABLE rd_parsed AS " + " UNION ALL ".join(selects))
 
 
-_PROBLEMS_SQL = """
-CREATE OR REPLACE TEMP TABLE rd_problems AS
-WITH p AS (
-  SELECT r.*, m.meter_id AS known, m.reading, m.interval_minutes, m.rollover
-  FROM rd_parsed r LEFT JOIN batch_meters m USING (meter_id)
-)
-SELECT file_idx, _row, 'meter_id' AS field,
-       CASE WHEN meter_id IS NULL THEN 'missing meter id'
-            ELSE 'unknown meter id ' || meter_id || ' (not in meters.csv)' END AS reason
-  FROM p WHERE known IS NULL
-UNION ALL
-SELECT file_idx, _row, 'timestamp',
-       CASE WHEN ts_text IS NULL THEN 'missing timestamp'
-            ELSE 'unparseable or impossible timestamp ''' || ts_text || '''' END
-  FROM p WHERE known IS NOT NULL AND ts_given IS NULL
-UNION ALL
-SELECT file_idx, _row, 'value',
-       CASE WHEN value_text IS NULL THEN 'missing value'
-            WHEN raw_value IS NULL OR NOT isfinite(raw_value)
-                 THEN 'not a number: ''' || value_text || ''''
-            WHEN reading = 'interval' THEN 'negative interval value ' || value_text
-            ELSE 'counter reading ' || value_text || ' is outside 0 … rollover ' || rollover END
-  FROM p WHERE known IS NOT NULL AND ts_given IS NOT NULL
-   AND (raw_value IS NULL OR NOT isfinite(raw_value) OR (reading = 'interval' AND raw_value < 0)
-        OR (rollover IS NOT NULL AND (raw_value < 0 OR raw_value >= rollover)))
-UNION ALL
-SELECT file_idx, _row, 'flag', 'unknown flag ''' || flag || ''' (allowed: reset)'
-  FROM p WHERE known IS NOT NULL AND flag IS NOT NULL AND flag NOT IN ('reset')
-"""
+def _parse_with(
+    con: duckdb.DuckDBPyConnection, files: list[StagedFile], fixed: FixedOffset | None
+) -> None:
+    union = " UNION ALL ".join(_typed_select(con, i, st, fixed) for i, st in enumerate(files))
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE rd_parsed AS
+        SELECT s.file_idx, s._row, s.meter_id, m.reading, s.raw_value, s.flag,
+               CASE WHEN m.timestamp_marks = 'start'
+                    THEN s.ts_given + to_minutes(m.interval_minutes)
+                    ELSE s.ts_given END AS ts_utc,
+               CASE WHEN m.reading = 'interval' THEN s.raw_value * m.to_canonical END AS value,
+               {_PROBLEM_BITS} AS problem
+        FROM ({union}) s LEFT JOIN batch_meters m USING (meter_id)
+        """
+    )
 
-_GOOD_SQL = """
-CREATE OR REPLACE TEMP TABLE rd_candidates AS
-SELECT r.file_idx, r._row, r.meter_id, r.raw_value, r.flag,
-       CASE WHEN m.timestamp_marks = 'start'
-            THEN r.ts_given + to_minutes(m.interval_minutes) ELSE r.ts_given END AS ts_utc
-FROM rd_parsed r JOIN batch_meters m USING (meter_id)
-ANTI JOIN rd_problems p ON p.file_idx = r.file_idx AND p._row = r._row
-"""
 
-_DUPLICATES_SQL = """
-CREATE OR REPLACE TEMP TABLE rd_dups AS
-SELECT meter_id, ts_utc, count(*) AS n, min(raw_value) AS lo, max(raw_value) AS hi,
-       arg_min(_row, file_idx * 1e12 + _row) AS first_row,
-       arg_min(file_idx, file_idx * 1e12 + _row) AS first_file
-FROM rd_candidates GROUP BY ALL HAVING count(*) > 1
-"""
+def _inside(con: duckdb.DuckDBPyConnection, fixed: FixedOffset) -> bool:
+    row = con.execute("SELECT min(ts_utc), max(ts_utc) FROM rd_parsed").fetchone()
+    if row is None or row[0] is None:
+        return True
+    return bool(fixed.start_utc <= row[0] and row[1] <= fixed.end_utc)
 
 
 def validate(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill ``rd_problems`` and ``rd_good`` from ``rd_parsed`` and ``batch_meters``."""
-    con.execute(_PROBLEMS_SQL)
-    con.execute(_GOOD_SQL)
-    con.execute(_DUPLICATES_SQL)
+    """Duplicates: equal values merged (first row kept), different values are problems."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE rd_dups AS
+        SELECT meter_id, ts_utc, min(raw_value) AS lo, max(raw_value) AS hi,
+               arg_min(_row, file_idx * 1e12 + _row) AS first_row,
+               arg_min(file_idx, file_idx * 1e12 + _row) AS first_file
+        FROM rd_parsed WHERE problem IS NULL GROUP BY ALL HAVING count(*) > 1
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE rd_dropped AS
+        SELECT p.file_idx, p._row, p.meter_id, p.ts_utc, d.lo <> d.hi AS conflict, d.lo, d.hi
+        FROM rd_parsed p JOIN rd_dups d USING (meter_id, ts_utc)
+        WHERE p.problem IS NULL
+          AND (d.lo <> d.hi OR p._row <> d.first_row OR p.file_idx <> d.first_file)
+        """
+    )
     con.execute(
         """
         INSERT INTO rd_problems
-        SELECT c.file_idx, c._row, 'value',
-               'duplicate reading for ' || c.meter_id || ' at ' ||
-               strftime(c.ts_utc, '%Y-%m-%d %H:%M') ||
-               ' UTC with a different value (' || d.lo || ' vs ' || d.hi || ')'
-        FROM rd_candidates c JOIN rd_dups d USING (meter_id, ts_utc) WHERE d.lo <> d.hi
+        SELECT file_idx, _row, 'value',
+               'duplicate reading for ' || meter_id || ' at ' ||
+               strftime(ts_utc, '%Y-%m-%d %H:%M') ||
+               ' UTC with a different value (' || lo || ' vs ' || hi || ')'
+        FROM rd_dropped WHERE conflict
         """
     )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE rd_good AS
-        SELECT c.* FROM rd_candidates c
-        LEFT JOIN rd_dups d USING (meter_id, ts_utc)
-        WHERE d.meter_id IS NULL
-           OR (d.lo = d.hi AND c._row = d.first_row AND c.file_idx = d.first_file)
-        """
-    )
+    good = "SELECT * FROM rd_parsed WHERE problem IS NULL"
+    if count(con, "rd_dropped"):
+        good = ("SELECT p.* FROM rd_parsed p ANTI JOIN rd_dropped d"
+                " USING (file_idx, _row) WHERE p.problem IS NULL")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW rd_good AS {good}")
 
 
 _COUNTERS_SQL = """
@@ -149,7 +191,8 @@ WITH anchors AS (
   SELECT r.meter_id, arg_max(r.ts_utc, r.ts_utc) AS ts_utc,
          arg_max(r.raw_value, r.ts_utc) AS raw_value
   FROM readings r JOIN batch_meters m ON m.meter_id = r.meter_id AND m.reading = 'cumulative'
-  JOIN (SELECT meter_id, min(ts_utc) AS first_ts FROM rd_good GROUP BY ALL) f
+  JOIN (SELECT meter_id, min(ts_utc) AS first_ts FROM rd_good WHERE reading = 'cumulative'
+        GROUP BY ALL) f
        ON f.meter_id = r.meter_id AND r.ts_utc < f.first_ts
   WHERE r.site_id = $site
   GROUP BY ALL
@@ -159,7 +202,7 @@ rows AS (
          TRUE AS from_store FROM anchors
   UNION ALL
   SELECT g.file_idx, g._row, g.meter_id, g.raw_value, g.flag, g.ts_utc, FALSE
-  FROM rd_good g JOIN batch_meters m ON m.meter_id = g.meter_id AND m.reading = 'cumulative'
+  FROM rd_good g WHERE g.reading = 'cumulative'
 ),
 seg AS (
   SELECT *, sum(CASE WHEN flag = 'reset' THEN 1 ELSE 0 END)
@@ -244,13 +287,12 @@ def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
 
 
 def finalise(con: duckdb.DuckDBPyConnection) -> None:
-    """``rd_final``: every accepted reading with its interval quantity in canonical units."""
+    """``rd_final`` (a view): every accepted reading with its interval quantity."""
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE rd_final AS
-        SELECT g.meter_id, g.ts_utc, g.raw_value * m.to_canonical AS value, g.raw_value,
-               g.file_idx, g._row
-        FROM rd_good g JOIN batch_meters m ON m.meter_id = g.meter_id AND m.reading = 'interval'
+        CREATE OR REPLACE TEMP VIEW rd_final AS
+        SELECT meter_id, ts_utc, value, raw_value, file_idx, _row
+        FROM rd_good WHERE reading = 'interval'
         UNION ALL
         SELECT c.meter_id, c.ts_utc, c.delta * m.to_canonical, c.raw_value, c.file_idx, c._row
         FROM rd_counter_values c JOIN batch_meters m USING (meter_id)
@@ -300,5 +342,6 @@ def problem_rows(
 
 
 def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of ``table`` (a name, or ``name WHERE …``)."""
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
