@@ -362,9 +362,12 @@ class _Calculation:
             scope2 = sum(ln.co2e_t for ln in self.lines
                          if ln.scope == "2" and ln.view in (view, ALL_VIEWS))
             views[view] = ViewTotals(scope1, scope2)
-        for f in self.factors_used.values():
-            if f.confidence == "U":
-                self.warnings.append(f"factor {f.factor_id} is marked [U] (uncertain): {f.note}")
+        uncertain = sorted(f.factor_id for f in self.factors_used.values() if f.confidence == "U")
+        if uncertain:
+            self.warnings.append(
+                "uncertain [U] factors used (defaults not verified against the standard text; "
+                f"override them in factors.csv): {', '.join(uncertain)}"
+            )
         return Inventory(
             site_id=self.site.id, year=self.year, gwp=self.gwp_set, timezone=self.site.timezone,
             views=views, biogenic_co2_t=sum(ln.co2e_t for ln in self.lines if ln.scope == "memo"),

@@ -1,7 +1,7 @@
 """Metered quantities per meter and month: the heavy query, written once with Ibis.
 
 readings × meters × reporting months → one row per (meter, month) with the exact
-sum of interval quantities (DECIMAL(38,3), so totals are identical whatever order
+sum of interval quantities (DECIMAL(38,9), so totals are identical whatever order
 DuckDB adds them in), the reading count and the provenance needed for the input hash.
 The same expression runs on any Ibis backend; lingtan runs it on DuckDB.
 """
@@ -17,8 +17,8 @@ import ibis
 import pyarrow as pa
 from ibis import _
 
-#: Exact decimal type for sums of canonical quantities (3 decimals = 1 Wh, 1 dm3, 1 kg).
-SUM_TYPE = "decimal(38, 3)"
+#: Exact decimal type for sums of canonical quantities (9 decimals: 1 µWh, 1 mg, 1 mm3).
+SUM_TYPE = "decimal(38, 9)"
 
 
 @dataclass(frozen=True)
