@@ -236,7 +236,24 @@ def machine() -> dict[str, Any]:
     return {"date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
             "nproc": os.cpu_count(), "mem_total": gib(mem), "cpu": cpu,
             "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "ibis": ibis.__version__}
+            "ibis": ibis.__version__, **code_version()}
+
+
+def code_version() -> dict[str, str]:
+    """Which lingtan source was measured: SHA-256 over ``src/lingtan/**/*.py`` and newest mtime.
+
+    The source changes while benchmarks run (no VCS access here), so every result
+    carries this fingerprint.
+    """
+    import hashlib
+
+    src = BENCH_DIR.parent / "src" / "lingtan"
+    digest, newest = hashlib.sha256(), 0.0
+    for path in sorted(src.rglob("*.py")):
+        digest.update(path.relative_to(src).as_posix().encode() + b"\0" + path.read_bytes())
+        newest = max(newest, path.stat().st_mtime)
+    stamp = dt.datetime.fromtimestamp(newest, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return {"src_sha256": digest.hexdigest()[:12], "src_newest_mtime_utc": stamp}
 
 
 def gib(n: float) -> str:

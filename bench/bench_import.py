@@ -73,58 +73,61 @@ class _TimedConnection:
         return getattr(self._con, name)
 
 
-def _wrap_stages(timings: dict[str, float]) -> None:
-    """Time the import's pipeline functions by wrapping them where the importer looks them up."""
-    from lingtan.ingest import importer, tables
-    from lingtan.ingest import readings as rd
+#: Modules whose functions are timed (inclusive seconds and calls per function).
+PROFILED_MODULES = ("lingtan.ingest.importer", "lingtan.ingest.readings",
+                    "lingtan.ingest.tables", "lingtan.ingest.timeparse",
+                    "lingtan.store.versioned", "lingtan.store.workspace")
 
-    def timed(owner: Any, name: str, label: str) -> None:
-        fn = getattr(owner, name)
 
+def _wrap_stages(timings: dict[str, list[float]]) -> None:
+    """Time every lingtan function the import pipeline looks up in these modules.
+
+    Functions are wrapped in each module namespace where they are found (also names
+    imported from another lingtan module), so the timing survives refactoring of the
+    pipeline; times are inclusive (a function's time includes the functions it calls).
+    """
+    import importlib
+    import inspect
+
+    def timer(fn: Any, label: str) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             t0 = time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
-                timings[label] = timings.get(label, 0.0) + time.perf_counter() - t0
+                entry = timings.setdefault(label, [0.0, 0])
+                entry[0] += time.perf_counter() - t0
+                entry[1] += 1
+        return wrapper
 
-        setattr(owner, name, wrapper)
-
-    timed(tables, "scan_text_file", "stage_file: sha256 + encoding scan (Python)")
-    timed(tables, "_stage_csv_duckdb", "stage_file: read_csv into temp table")
-    timed(tables, "_stage_parquet", "stage_file: read_parquet into temp table")
-    timed(importer, "stage_file", "stage_file (total)")
-    timed(importer, "_parse_small", "small tables (meters.csv) parse")
-    timed(importer, "_batch_meters", "batch_meters")
-    timed(rd, "stage_union", "rd.stage_union (rd_parsed)")
-    timed(rd, "validate", "rd.validate")
-    timed(rd, "convert_counters", "rd.convert_counters")
-    timed(rd, "finalise", "rd.finalise (rd_final)")
-    timed(importer, "_write_readings", "write readings (rd_cmp + INSERT)")
-    timed(rd, "gaps", "rd.gaps")
-    timed(importer, "write_versioned", "write_versioned (small tables)")
-    timed(importer, "_record_batch", "record batch + audit")
+    for name in PROFILED_MODULES:
+        module = importlib.import_module(name)
+        for attr, fn in list(vars(module).items()):
+            if (inspect.isfunction(fn) and fn.__module__.startswith("lingtan.")
+                    and attr not in ("import_package", "connect", "migrate")):
+                label = f"{fn.__module__.removeprefix('lingtan.')}.{fn.__name__}"
+                setattr(module, attr, timer(fn, label))
 
 
 def step_lingtan(package: Path, db: Path) -> dict[str, Any]:
     import lingtan
 
     cm.remove_db(db)
-    stages: dict[str, float] = {}
+    stages: dict[str, list[float]] = {}
     _wrap_stages(stages)
     with cm.stopwatch() as sw:
         t0 = time.perf_counter()
         ws = lingtan.open(db)
-        stages["open + migrate"] = time.perf_counter() - t0
+        stages["lingtan.open (connect + migrate)"] = [time.perf_counter() - t0, 1]
         timed_con = _TimedConnection(ws.con)
         ws.con = timed_con  # type: ignore[assignment]
         t0 = time.perf_counter()
         summary = ws.import_package(package)
-        stages["import_package (total)"] = time.perf_counter() - t0
+        stages["import_package (total)"] = [time.perf_counter() - t0, 1]
         t0 = time.perf_counter()
         ws.con = timed_con._con
         ws.close()
-        stages["close (checkpoint)"] = time.perf_counter() - t0
+        stages["close (checkpoint)"] = [time.perf_counter() - t0, 1]
     statements = sorted(((sum(v), len(v), k) for k, v in timed_con.statements.items()),
                         reverse=True)
     return {**sw, "rows": summary.readings.get("new", 0), "readings": summary.readings,
@@ -154,11 +157,11 @@ def measure(meters: int, fmt: str, keep_baseline: bool) -> dict[str, Any]:
     verdict = "meets" if ratio >= TARGET_RATIO else "MISSES"
     print(f"ratio lingtan/baseline throughput: {ratio:.3f}"
           f"  ({verdict} the ≥ {TARGET_RATIO} target)")
-    print("lingtan stages (s):")
-    for name, seconds in sorted(ours["stages"].items(), key=lambda kv: -kv[1]):
-        print(f"  {seconds:9.2f}  {name}")
+    print("lingtan functions (inclusive s, calls):")
+    for name, (seconds, calls) in sorted(ours["stages"].items(), key=lambda kv: -kv[1][0])[:18]:
+        print(f"  {seconds:9.2f} {calls:5d}  {name}")
     print("lingtan slowest SQL statements (total s, calls, statement):")
-    for seconds, calls, label in ours["statements"][:12]:
+    for seconds, calls, label in ours["statements"][:14]:
         print(f"  {seconds:9.2f} {calls:5d}  {label}")
     return {"format": fmt, "meters": meters, "package_bytes": cm.dir_bytes(package),
             "baseline": base, "lingtan": ours, "ratio": ratio}

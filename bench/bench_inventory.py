@@ -143,6 +143,73 @@ def step_lingtan(db: Path, year: int, repeat: int) -> dict[str, Any]:
             "totals": totals, "lines": len(inv.lines), "warnings": len(inv.warnings)}
 
 
+def proposed_monthly_expr(con: Any, site_id: str, months: list[Any]) -> Any:
+    """Proposed rewrite of ``lingtan.accounting.metered.monthly_expr`` (same output).
+
+    The month comes from a CASE over the 12 month ends instead of a range join to a
+    12-row table (no join for the planner to get wrong), and values are cast to
+    ``decimal(18, 3)`` (64-bit) instead of ``decimal(38, 3)`` (128-bit) before the
+    sum, whose result DuckDB widens to ``decimal(38, 3)`` anyway.
+    """
+    import ibis
+    from ibis import _
+
+    from lingtan.accounting.metered import SUM_TYPE
+
+    readings = con.table("readings")
+    meters = con.table("meters").filter((_.site_id == site_id) & _.is_current)
+    r = readings.filter((readings.site_id == site_id) & (readings.ts_utc > months[0].start_utc)
+                        & (readings.ts_utc <= months[-1].end_utc) & readings.value.notnull())
+    month = ibis.cases(*[(r.ts_utc <= m.end_utc, m.label) for m in months])
+    agg = r.mutate(month=month).group_by(["meter_id", "month"]).aggregate(
+        quantity=_.value.cast("decimal(18, 3)").sum().cast(SUM_TYPE),
+        n_readings=_.count(), first_utc=_.ts_utc.min(), last_utc=_.ts_utc.max(),
+        min_batch=_.batch_id.min(), max_batch=_.batch_id.max(), max_version=_.version.max(),
+    )
+    return agg.join(
+        meters.select("meter_id", "carrier", "role", "unit_canonical", "interval_minutes"),
+        "meter_id",
+    ).order_by(["meter_id", "month"])
+
+
+def step_variants(db: Path, year: int, repeat: int) -> dict[str, Any]:
+    """Time the monthly query as shipped, as proposed, and as shipped with a planned range join."""
+    import re
+
+    import duckdb
+    import ibis
+
+    from lingtan.accounting.metered import monthly_expr, months_of_year
+
+    con = duckdb.connect(str(db), read_only=True)
+    backend = ibis.duckdb.from_connection(con)
+    months = months_of_year(year, cm.TIMEZONE)
+    shipped, proposed = monthly_expr(backend, SITE, months), proposed_monthly_expr(
+        backend, SITE, months)
+    assert backend.to_pyarrow(shipped).equals(backend.to_pyarrow(proposed)), "outputs differ"
+    sql = ibis.to_sql(shipped, dialect="duckdb")
+    memtable = re.search(r'"(ibis_\w*memtable_\w+)"', sql)
+    assert memtable is not None
+    values = ", ".join(f"('{m.label}', TIMESTAMP '{m.start_utc}', TIMESTAMP '{m.end_utc}')"
+                       for m in months)
+    con.execute(f"CREATE TEMP TABLE periods AS SELECT * FROM (VALUES {values})"
+                " v(month, start_utc, end_utc)")
+    planned = sql.replace(memtable.group(0), "periods")
+    out: dict[str, list[float]] = {"shipped (Ibis, range join to memtable)": [],
+                                   "proposed (Ibis, CASE month, decimal(18,3))": [],
+                                   "shipped SQL, periods as a temp table": []}
+    for _ in range(repeat):
+        for label, run in zip(out, (lambda: backend.to_pyarrow(shipped),
+                                    lambda: backend.to_pyarrow(proposed),
+                                    lambda: con.execute(planned).fetchall()), strict=True):
+            with cm.stopwatch() as sw:
+                run()
+            out[label].append(sw["seconds"])
+    plan = con.execute("EXPLAIN " + planned).fetchall()[0][1]
+    joins = sorted(set(re.findall(r"(\w+_JOIN)", plan)))
+    return {"variants": out, "temp_table_plan_joins": joins}
+
+
 # -- parent ------------------------------------------------------------------------------
 def check_same(ours: dict[str, float], base: dict[str, float]) -> None:
     """Assert equal totals (kWh sums are exact decimals; tCO2e within float rounding)."""
@@ -159,11 +226,14 @@ def main() -> None:
                     help="which imported workspace to use (default csv)")
     ap.add_argument("--year", type=int, default=cm.YEAR)
     ap.add_argument("--repeat", type=int, default=5, help="calls per process (default 5)")
-    ap.add_argument("--step", choices=("baseline", "lingtan"), help=argparse.SUPPRESS)
+    ap.add_argument("--variants", action="store_true",
+                    help="also time the proposed rewrite of lingtan's monthly query")
+    ap.add_argument("--step", choices=("baseline", "lingtan", "variants"), help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.step:
-        step = step_baseline if args.step == "baseline" else step_lingtan
+        step = {"baseline": step_baseline, "lingtan": step_lingtan,
+                "variants": step_variants}[args.step]
         cm.emit(step(args.db, args.year, args.repeat))
         return
     db = cm.package_dir(args.meters, args.format).parent / f"ws-{args.format}.duckdb"
@@ -179,6 +249,16 @@ def main() -> None:
     check_same(ours["totals"], base["totals"])
     print("totals agree: " + ", ".join(f"{k}={v:,.3f}" for k, v in base["totals"].items()))
     result = summarise(base, ours)
+    if args.variants:
+        var = cm.run_step(SCRIPT, ["--step", "variants", *common])
+        print("monthly query variants (s per call):")
+        for label, times in var["variants"].items():
+            print(f"  median {statistics.median(times):6.2f}  all "
+                  + " ".join(f"{t:.2f}" for t in times) + f"  {label}")
+        joins = ", ".join(var["temp_table_plan_joins"])
+        print(f"  (joins planned for the temp-table form: {joins};"
+              f" other load {var['other_load']:.2f} cores)")
+        result["variants"] = var
     path = cm.save(f"inventory-n{args.meters}-{args.format}.json",
                    {"machine": info, "meters": args.meters, "format": args.format, **result})
     print(f"results saved to {path}")
