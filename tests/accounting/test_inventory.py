@@ -18,6 +18,7 @@ import lingtan
 from lingtan.accounting.lines import Line
 from lingtan.accounting.result import Inventory
 from lingtan.errors import FactorNotFoundError, NoDataError
+from pkgedit import append, edit
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 C = 44 / 12
@@ -34,18 +35,6 @@ ENERGY_TCE = (550_000 * 0.1229 + 12_000 * 1.2143 + 10_000 * 1.4571
 
 FACTORS_HEADER = ("factor_id,family,subject,geography,data_year,scheme,value,unit,source,"
                   "confidence,note\n")
-
-
-def edit(pkg: Path, rel: str, old: str, new: str) -> None:
-    path = pkg / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def append(pkg: Path, rel: str, *lines: str) -> None:
-    with (pkg / rel).open("a", encoding="utf-8") as fh:
-        fh.write("".join(f"{ln}\n" for ln in lines))
 
 
 def test_hand_values_are_the_documented_ones() -> None:

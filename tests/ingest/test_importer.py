@@ -22,6 +22,7 @@ import lingtan
 from lingtan.errors import PackageError, Problem
 from lingtan.ingest.importer import import_package
 from lingtan.store.workspace import connect, verify_audit_chain
+from pkgedit import append, edit
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
 STORE_TABLES = ("import_batches", "import_files", "sites", "meters", "readings",
@@ -40,18 +41,6 @@ def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         out[table] = int(row[0]) if row else -1
     return out
-
-
-def edit(pkg: Path, rel: str, old: str, new: str) -> None:
-    path = pkg / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def append(pkg: Path, rel: str, *lines: str) -> None:
-    with (pkg / rel).open("a", encoding="utf-8") as fh:
-        fh.write("".join(f"{ln}\n" for ln in lines))
 
 
 def reading(
