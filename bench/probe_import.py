@@ -1,35 +1,39 @@
-"""Evidence for the import optimisations proposed in ``bench/RESULTS.md``: a leaner SQL pipeline.
+"""Evidence for the import optimisations proposed in ``bench/RESULTS.md``.
 
 Usage::
 
-    python bench/probe_import.py --meters 2000 --format csv
+    python bench/probe_import.py --meters 2000 --format csv             # lean pipeline
+    python bench/probe_import.py --meters 2000 --format csv --one-transaction
+    python bench/probe_import.py --meters 2000 --format parquet --dups 1000
+    python bench/probe_import.py --meters 2000 --format csv --patched
+    python bench/probe_import.py --meters 2000 --widths
 
-Runs, in one transaction on a fresh workspace file, a rewrite of the readings pipeline of
-``lingtan.ingest.readings`` + ``importer._write_readings`` that keeps the same checks
+Default mode: on a fresh workspace file, a lean rewrite of the readings pipeline of
+``lingtan.ingest.readings`` and ``importer._write_readings``. It keeps the checks
 (unknown meter, unparseable timestamp or number, negative interval value, unknown flag,
-duplicates with different values, gaps) but
+duplicates, gaps) but implements only the fast path (a clean first import of interval
+meters; it asserts that). It
 
-1. materialises **one** narrow typed table (no text copies, no ``rd_candidates`` /
-   ``rd_good`` / ``rd_final`` / ``rd_cmp`` copies of every row);
-2. converts to UTC with ``make_timestamp(epoch_us(CAST(text AS TIMESTAMPTZ)))`` instead
-   of ``… AT TIME ZONE 'UTC'`` (one ICU call per value instead of two) and, when the
-   site's zone has one UTC offset over the years of the data (all of China since 1991),
-   parses text without an offset as ``TIMESTAMP`` minus that offset — no ICU at all
-   (``--icu-time`` measures without this fast path);
-3. finds duplicates and gaps in **one** window pass ordered per meter (duplicates are
-   adjacent), then runs the exact duplicate logic only on the duplicated keys;
 0. creates its scratch temp tables **outside** the import transaction and opens the
-   transaction only for the writes to the workspace: scans of temp tables created in an
-   open transaction (transaction-local storage) run on ~1 core instead of 2
-   (``--one-transaction`` measures the pipeline as lingtan runs it today). Temp tables
-   never reach the database file, so atomicity is unchanged;
-4. skips the compare-with-store join when the store holds no reading of these meters in
-   the batch's time range (a first import), and the counter step when no meter is
-   cumulative.
+   transaction only for the writes. Scans of temp tables created in an open transaction
+   (transaction-local storage) run on about 1 core instead of 2; ``--one-transaction``
+   measures it the v0.1 way;
+1. materialises **one** narrow typed table;
+2. converts to UTC with ``make_timestamp(epoch_us(CAST(text AS TIMESTAMPTZ)))``. When
+   the zone has a single UTC offset over the years of the data, text without an offset
+   is read as ``TIMESTAMP`` minus that offset (``--icu-time`` turns this off);
+3. finds duplicates and gaps in **one** window pass ordered per meter (duplicates are
+   adjacent);
+4. skips the compare-with-store join when the store holds no reading of these meters.
 
-It prints the seconds of each statement and rows/s end to end, and asserts that the
-stored rows equal what ``lingtan import`` stored (``bench/data/n<m>/ws-<format>.duckdb``).
-It is a measurement, not an implementation: no lenient mode, no problem texts.
+It asserts that the stored rows equal what ``lingtan import`` stored
+(``bench/data/n<m>/ws-<format>.duckdb``).
+
+``--dups N`` runs lingtan's own ``_prepare`` (stage, parse, validate). It then injects
+N duplicate rows (half with a different value) and times lingtan's duplicate check
+against the proposed window form on the same ``rd_parsed``, asserting the same result.
+``--patched`` runs ``lingtan import`` end to end with only that statement swapped.
+``--widths`` times writing the readings table's column sets.
 """
 
 from __future__ import annotations
@@ -191,6 +195,130 @@ def run_probe(package: Path, db: Path, fast_time: bool, one_txn: bool) -> dict[s
             "db_bytes": db.stat().st_size}
 
 
+CURRENT_DUPS_SQL = """
+CREATE OR REPLACE TEMP TABLE rd_dups_current AS
+SELECT meter_id, ts_utc, min(raw_value) AS lo, max(raw_value) AS hi,
+       arg_min(_row, file_idx * 1e12 + _row) AS first_row,
+       arg_min(file_idx, file_idx * 1e12 + _row) AS first_file
+FROM rd_parsed WHERE problem IS NULL GROUP BY ALL HAVING count(*) > 1
+"""
+
+#: Proposed: duplicates are adjacent once sorted per meter, so one window pass finds the
+#: keys; the exact aggregate then runs on the (usually zero) duplicated keys only.
+PROPOSED_DUPS_SQL = """
+CREATE OR REPLACE TEMP TABLE rd_dup_keys AS
+SELECT DISTINCT meter_id, ts_utc FROM (
+  SELECT meter_id, ts_utc, lag(ts_utc) OVER (PARTITION BY meter_id ORDER BY ts_utc) AS prev_ts
+  FROM rd_parsed WHERE problem IS NULL)
+WHERE ts_utc = prev_ts;
+CREATE OR REPLACE TEMP TABLE rd_dups_proposed AS
+SELECT meter_id, ts_utc, min(raw_value) AS lo, max(raw_value) AS hi,
+       arg_min(_row, file_idx * 1e12 + _row) AS first_row,
+       arg_min(file_idx, file_idx * 1e12 + _row) AS first_file
+FROM rd_parsed SEMI JOIN rd_dup_keys USING (meter_id, ts_utc)
+WHERE problem IS NULL GROUP BY ALL HAVING count(*) > 1;
+"""
+
+
+def step_dups(package: Path, db: Path, duplicates: int) -> dict[str, Any]:
+    """Run lingtan's own ``_prepare`` (stage, parse, validate), then time both duplicate checks.
+
+    With ``duplicates`` > 0, that many valid rows are first copied into ``rd_parsed``
+    (half with a different value) so both forms have work to agree on.
+    """
+    import lingtan
+    from lingtan.ingest import importer
+
+    cm.remove_db(db)
+    ws = lingtan.open(db)
+    con = ws.con
+    t0 = time.perf_counter()
+    importer._prepare(con, importer.find_package(package), False)
+    prepare = time.perf_counter() - t0
+    if duplicates:
+        con.execute(f"INSERT INTO rd_parsed SELECT * REPLACE (_row + 10000000000 AS _row,"
+                    f" CASE WHEN _row % 2 = 0 THEN raw_value + 1 ELSE raw_value END AS raw_value)"
+                    f" FROM rd_parsed USING SAMPLE {duplicates} ROWS")
+    out: dict[str, Any] = {"prepare_seconds": prepare}
+    for label, sql in (("current", CURRENT_DUPS_SQL), ("proposed", PROPOSED_DUPS_SQL)):
+        with cm.stopwatch() as sw:
+            con.execute(sql)
+        out[label] = sw
+    same = con.execute("SELECT count(*) FROM (SELECT * FROM rd_dups_current"
+                       " EXCEPT ALL SELECT * FROM rd_dups_proposed)").fetchone()
+    n = con.execute("SELECT count(*) FROM rd_dups_current").fetchone()
+    out["differing"], out["duplicate_keys"] = int(same[0]), int(n[0])
+    ws.close()
+    cm.remove_db(db)
+    return out
+
+
+class _Rewriting:
+    """Connection proxy that swaps one statement of lingtan's pipeline for its proposed form."""
+
+    def __init__(self, con: Any, prefix: str, replacement: str) -> None:
+        self._con, self.prefix, self.replacement, self.applied = con, prefix, replacement, 0
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if " ".join(sql.split()).startswith(self.prefix):
+            sql, self.applied = self.replacement, self.applied + 1
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+
+def step_patched(package: Path, db: Path) -> dict[str, Any]:
+    """``lingtan import`` end to end with only the duplicate check replaced (proposal 1)."""
+    import lingtan
+
+    cm.remove_db(db)
+    with cm.stopwatch() as sw:
+        ws = lingtan.open(db)
+        proxy = _Rewriting(ws.con, "CREATE OR REPLACE TEMP TABLE rd_dups AS",
+                           PROPOSED_DUPS_SQL.replace("rd_dups_proposed", "rd_dups"))
+        ws.con = proxy  # type: ignore[assignment]
+        summary = ws.import_package(package)
+        ws.con = proxy._con
+        ws.close()
+    assert proxy.applied == 1, "the duplicate statement was not found: lingtan changed"
+    return {**sw, "rows": summary.readings.get("new", 0), "readings": summary.readings}
+
+
+WIDTHS = {
+    "meter_id, ts_utc, value, raw_value": "meter_id, ts_utc, value, raw_value",
+    "+ site_id VARCHAR (constant)": "'bench' AS site_id, meter_id, ts_utc, value, raw_value",
+    "+ version, batch_id INTEGER (constants)":
+        "meter_id, ts_utc, value, raw_value, 1 AS version, 1 AS batch_id",
+    "all 7 columns of readings": "'bench' AS site_id, meter_id, ts_utc, value, raw_value,"
+                                 " 1 AS version, 1 AS batch_id",
+    "all 7, site as INTEGER key": "1 AS site_key, meter_id, ts_utc, value, raw_value,"
+                                  " 1 AS version, 1 AS batch_id",
+}
+
+
+def step_widths(db: Path, ws_db: Path) -> dict[str, Any]:
+    """Cost of writing the readings columns: CREATE TABLE AS + CHECKPOINT per column set."""
+    import duckdb
+
+    cm.remove_db(db)
+    con = duckdb.connect(str(db))
+    con.execute(f"ATTACH '{ws_db}' AS ws (READ_ONLY)")
+    con.execute("CREATE TEMP TABLE src AS SELECT meter_id, ts_utc, value, raw_value"
+                " FROM ws.readings")
+    out = {}
+    for label, columns in WIDTHS.items():
+        con.execute("DROP TABLE IF EXISTS t")
+        con.execute("CHECKPOINT")
+        with cm.stopwatch() as sw:
+            con.execute(f"CREATE TABLE t AS SELECT {columns} FROM src")
+            con.execute("CHECKPOINT")
+        out[label] = sw["seconds"]
+    con.close()
+    cm.remove_db(db)
+    return {"widths": out}
+
+
 def step_compare(probe_db: Path, ws_db: Path) -> dict[str, Any]:
     """The probe stored exactly what lingtan stored (meter, time, value, raw value)."""
     import duckdb
@@ -217,13 +345,31 @@ def main() -> None:
     ap.add_argument("--one-transaction", action="store_true",
                     help="create the scratch tables inside the import transaction, as lingtan"
                          " does today (default: outside it, only the writes inside)")
-    ap.add_argument("--step", choices=("probe", "compare"), help=argparse.SUPPRESS)
+    ap.add_argument("--dups", type=int, metavar="N", default=None,
+                    help="instead: run lingtan's own stage/parse/validate, then time its"
+                         " duplicate check against the proposed one (N injected duplicates)")
+    ap.add_argument("--patched", action="store_true",
+                    help="instead: run lingtan import end to end with the proposed duplicate"
+                         " check swapped in (time, peak RSS, same stored rows)")
+    ap.add_argument("--widths", action="store_true",
+                    help="instead: time writing the readings table's column sets")
+    ap.add_argument("--step", choices=("probe", "compare", "dups", "patched", "widths"),
+                    help=argparse.SUPPRESS)
     ap.add_argument("--package", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--ws", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.step == "probe":
         cm.emit(run_probe(args.package, args.db, not args.icu_time, args.one_transaction))
+        return
+    if args.step == "widths":
+        cm.emit(step_widths(args.db, args.ws))
+        return
+    if args.step == "patched":
+        cm.emit(step_patched(args.package, args.db))
+        return
+    if args.step == "dups":
+        cm.emit(step_dups(args.package, args.db, args.dups or 0))
         return
     if args.step == "compare":
         cm.emit(step_compare(args.db, args.ws))
@@ -233,6 +379,38 @@ def main() -> None:
     db = package.parent / f"probe-{args.format}.duckdb"
     ws_db = package.parent / f"ws-{args.format}.duckdb"
     cm.print_machine(cm.machine())
+    if args.widths:
+        r = cm.run_step(SCRIPT, ["--step", "widths", "--db", str(db), "--ws", str(ws_db)])
+        print(f"writing {args.meters * cm.intervals_per_year():,d} readings"
+              f" (CREATE TABLE AS + CHECKPOINT), other load {r['other_load']:.2f} cores:")
+        for label, seconds in r["widths"].items():
+            print(f"  {seconds:7.2f} s  {label}")
+        cm.save(f"widths-n{args.meters}.json", r)
+        return
+    if args.patched:
+        r = cm.run_step(SCRIPT, ["--step", "patched", "--package", str(package), "--db", str(db)])
+        print(f"lingtan import with the proposed duplicate check: {r['rows']:,d} rows in"
+              f" {r['seconds']:.2f} s = {r['rows'] / r['seconds']:,.0f} rows/s, peak RSS"
+              f" {cm.mib(r['peak_rss_bytes'])}, other load {r['other_load']:.2f} cores")
+        if ws_db.is_file():
+            c = cm.run_step(SCRIPT, ["--step", "compare", "--db", str(db), "--ws", str(ws_db)],
+                            attempts=1)
+            assert c["differing_rows"] == 0, c
+            print(f"stored rows identical to lingtan's workspace {ws_db.name}")
+        cm.remove_db(db)
+        cm.save(f"patched-n{args.meters}-{args.format}.json", r)
+        return
+    if args.dups is not None:
+        d = cm.run_step(SCRIPT, ["--step", "dups", "--package", str(package), "--db", str(db),
+                                 "--dups", str(args.dups)])
+        assert d["differing"] == 0, d
+        for label in ("current", "proposed"):
+            print(f"  {label:9s} duplicate check {d[label]['seconds']:7.2f} s"
+                  f"  cpu/wall {d[label]['cpu_seconds'] / d[label]['seconds']:.2f}")
+        print(f"same rd_dups ({d['duplicate_keys']} duplicated keys) after lingtan's own"
+              f" _prepare ({d['prepare_seconds']:.1f} s); other load {d['other_load']:.2f} cores")
+        cm.save(f"dups-n{args.meters}-{args.format}.json", d)
+        return
     extra = ["--icu-time"] if args.icu_time else []
     extra += ["--one-transaction"] if args.one_transaction else []
     variant = "".join(f"-{e.strip('-')}" for e in extra)

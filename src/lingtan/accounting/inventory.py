@@ -32,7 +32,7 @@ from lingtan.accounting.energy import EnergyBalance, energy_balance
 from lingtan.accounting.lines import ALL_VIEWS, Inputs, Line, factor_ref
 from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.accounting.result import Inventory, ViewTotals
-from lingtan.errors import NoDataError
+from lingtan.errors import FactorNotFoundError, NoDataError
 from lingtan.factors import (
     FACTOR_COLUMNS,
     Factor,
@@ -274,6 +274,16 @@ class _Calculation:
         return out
 
     def _grid_factor(self, view: str) -> Factor:
+        try:
+            return self._grid_factor_of(view)
+        except FactorNotFoundError as exc:
+            key = "ets_factor_year" if view == "ets" else "electricity_factor_year"
+            raise FactorNotFoundError(
+                f"{exc} Hint ({view} view): MEE/NBS publish grid factors about two years late; "
+                f"set accounting.{key} in factory.yaml to a published data year."
+            ) from exc
+
+    def _grid_factor_of(self, view: str) -> Factor:
         acc = self.site.accounting
         year = acc.electricity_factor_year or self.year
         if view == "ets":
