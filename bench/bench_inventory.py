@@ -58,7 +58,7 @@ FROM t
 #: The baseline: exact sums per meter first (70 M rows → one per meter), then per role.
 BASELINE_SQL = f"""
 WITH per_meter AS (
-  SELECT r.meter_id, sum(CAST(r.value AS DECIMAL(38, 3))) AS kwh
+  SELECT r.meter_id, sum(CAST(r.value AS {{sum_type}})) AS kwh
   FROM readings r WHERE {_BOUNDS}
   GROUP BY r.meter_id
 ), by_role AS (
@@ -70,7 +70,7 @@ WITH per_meter AS (
 #: The same written naively: join every reading to its meter, then group by role.
 NAIVE_SQL = f"""
 WITH by_role AS (
-  SELECT m.role, sum(CAST(r.value AS DECIMAL(38, 3))) AS kwh
+  SELECT m.role, sum(CAST(r.value AS {{sum_type}})) AS kwh
   FROM readings r
   JOIN meters m ON m.site_id = r.site_id AND m.meter_id = r.meter_id AND m.is_current
   WHERE {_BOUNDS}
@@ -95,15 +95,19 @@ def _factors(year: int) -> dict[str, float]:
 def step_baseline(db: Path, year: int, repeat: int) -> dict[str, Any]:
     import duckdb
 
+    from lingtan.accounting.metered import SUM_TYPE  # the same exactness as lingtan
+
     params = {"site": SITE, "year": year, "tz": cm.TIMEZONE, **_factors(year)}
+    baseline_sql = BASELINE_SQL.format(sum_type=SUM_TYPE)
+    naive_sql = NAIVE_SQL.format(sum_type=SUM_TYPE)
     con = duckdb.connect(str(db))
     times, naive_times, row = [], [], None
     for _ in range(repeat):
         with cm.stopwatch() as sw:
-            row = con.execute(BASELINE_SQL, params).fetchone()
+            row = con.execute(baseline_sql, params).fetchone()
         times.append(sw["seconds"])
         with cm.stopwatch() as sw:
-            naive = con.execute(NAIVE_SQL, params).fetchone()
+            naive = con.execute(naive_sql, params).fetchone()
         naive_times.append(sw["seconds"])
         assert naive == row, (naive, row)
     con.close()
@@ -147,14 +151,18 @@ def proposed_monthly_expr(con: Any, site_id: str, months: list[Any]) -> Any:
     """Proposed rewrite of ``lingtan.accounting.metered.monthly_expr`` (same output).
 
     The month comes from a CASE over the 12 month ends instead of a range join to a
-    12-row table (no join for the planner to get wrong), and values are cast to
-    ``decimal(18, 3)`` (64-bit) instead of ``decimal(38, 3)`` (128-bit) before the
-    sum, whose result DuckDB widens to ``decimal(38, 3)`` anyway.
+    12-row table (no join for the planner to get wrong), and values are cast to a
+    64-bit ``decimal(18, s)`` instead of the 128-bit ``SUM_TYPE`` (``decimal(38, s)``)
+    before the sum, whose result DuckDB widens to ``decimal(38, s)`` anyway. Same scale
+    ``s``, so the same rounding; a single reading must then stay below 10^(18 − s)
+    canonical units (DuckDB raises an error otherwise, it never truncates silently).
     """
     import ibis
     from ibis import _
 
     from lingtan.accounting.metered import SUM_TYPE
+
+    scale = ibis.dtype(SUM_TYPE).scale
 
     readings = con.table("readings")
     meters = con.table("meters").filter((_.site_id == site_id) & _.is_current)
@@ -162,7 +170,7 @@ def proposed_monthly_expr(con: Any, site_id: str, months: list[Any]) -> Any:
                         & (readings.ts_utc <= months[-1].end_utc) & readings.value.notnull())
     month = ibis.cases(*[(r.ts_utc <= m.end_utc, m.label) for m in months])
     agg = r.mutate(month=month).group_by(["meter_id", "month"]).aggregate(
-        quantity=_.value.cast("decimal(18, 3)").sum().cast(SUM_TYPE),
+        quantity=_.value.cast(f"decimal(18, {scale})").sum().cast(SUM_TYPE),
         n_readings=_.count(), first_utc=_.ts_utc.min(), last_utc=_.ts_utc.max(),
         min_batch=_.batch_id.min(), max_batch=_.batch_id.max(), max_version=_.version.max(),
     )
@@ -196,7 +204,7 @@ def step_variants(db: Path, year: int, repeat: int) -> dict[str, Any]:
                 " v(month, start_utc, end_utc)")
     planned = sql.replace(memtable.group(0), "periods")
     out: dict[str, list[float]] = {"shipped (Ibis, range join to memtable)": [],
-                                   "proposed (Ibis, CASE month, decimal(18,3))": [],
+                                   "proposed (Ibis, CASE month, decimal(18, s))": [],
                                    "shipped SQL, periods as a temp table": []}
     for _ in range(repeat):
         for label, run in zip(out, (lambda: backend.to_pyarrow(shipped),

@@ -19,6 +19,9 @@ from ibis import _
 
 #: Exact decimal type for sums of canonical quantities (9 decimals: 1 µWh, 1 mg, 1 mm3).
 SUM_TYPE = "decimal(38, 9)"
+#: One reading as an exact 64-bit decimal: below 10^9 canonical units (1 TWh, 1 Mt, 1 km3)
+#: per interval; DuckDB raises an error beyond that, it never truncates.
+READING_TYPE = "decimal(18, 9)"
 
 
 @dataclass(frozen=True)
@@ -43,23 +46,23 @@ def months_of_year(year: int, timezone: str) -> list[Month]:
 
 
 def monthly_expr(con: ibis.BaseBackend, site_id: str, months: list[Month]) -> ibis.Table:
-    """Ibis expression: per (meter, month) exact quantity sum, count and provenance."""
+    """Ibis expression: per (meter, month) exact quantity sum, count and provenance.
+
+    The month is a CASE over the twelve month ends (no range join for a planner to get
+    wrong); each reading is cast to the 64-bit :data:`READING_TYPE` and summed exactly
+    into :data:`SUM_TYPE`.
+    """
     readings = con.table("readings")
     meters = con.table("meters").filter((_.site_id == site_id) & _.is_current)
-    periods = ibis.memtable(pa.table({
-        "month": [m.label for m in months],
-        "start_utc": pa.array([m.start_utc for m in months], pa.timestamp("us")),
-        "end_utc": pa.array([m.end_utc for m in months], pa.timestamp("us")),
-    }))
     r = readings.filter(
         (readings.site_id == site_id)
         & (readings.ts_utc > months[0].start_utc)
         & (readings.ts_utc <= months[-1].end_utc)
         & readings.value.notnull()
     )
-    joined = r.join(periods, [r.ts_utc > periods.start_utc, r.ts_utc <= periods.end_utc])
-    agg = joined.group_by(["meter_id", "month"]).aggregate(
-        quantity=_.value.cast(SUM_TYPE).sum(),
+    month = ibis.cases(*[(r.ts_utc <= m.end_utc, m.label) for m in months])
+    agg = r.mutate(month=month).group_by(["meter_id", "month"]).aggregate(
+        quantity=_.value.cast(READING_TYPE).sum().cast(SUM_TYPE),
         n_readings=_.count(),
         first_utc=_.ts_utc.min(),
         last_utc=_.ts_utc.max(),

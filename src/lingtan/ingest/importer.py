@@ -276,13 +276,11 @@ def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Pars
         " timestamp_marks, to_canonical, rollover FROM meters WHERE site_id = ? AND is_current",
         [site_id],
     )
-    for row in meters.rows if meters else []:
-        con.execute("DELETE FROM batch_meters WHERE meter_id = ?", [row["meter_id"]])
-        con.execute(
-            "INSERT INTO batch_meters VALUES (?, ?, ?, ?, ?, ?)",
-            [row["meter_id"], row["reading"], row["interval_minutes"], row["timestamp_marks"],
-             row["to_canonical"], row["rollover"]],
-        )
+    rows = [(r["meter_id"], r["reading"], r["interval_minutes"], r["timestamp_marks"],
+             r["to_canonical"], r["rollover"]) for r in (meters.rows if meters else [])]
+    if rows:
+        con.executemany("DELETE FROM batch_meters WHERE meter_id = ?", [(r[0],) for r in rows])
+        con.executemany("INSERT INTO batch_meters VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def _run_readings(con: duckdb.DuckDBPyConnection, site: Site, files: list[StagedFile]) -> None:

@@ -150,13 +150,23 @@ def _inside(con: duckdb.DuckDBPyConnection, fixed: FixedOffset) -> bool:
 
 def validate(con: duckdb.DuckDBPyConnection) -> None:
     """Duplicates: equal values merged (first row kept), different values are problems."""
+    # One sort per meter finds the repeated keys (faster and leaner than hashing every
+    # (meter, timestamp)); the exact aggregate then runs on those keys only.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE rd_dups AS
+        WITH keys AS (
+          SELECT DISTINCT meter_id, ts_utc FROM (
+            SELECT meter_id, ts_utc,
+                   lag(ts_utc) OVER (PARTITION BY meter_id ORDER BY ts_utc) AS prev_ts
+            FROM rd_parsed WHERE problem IS NULL)
+          WHERE ts_utc = prev_ts
+        )
         SELECT meter_id, ts_utc, min(raw_value) AS lo, max(raw_value) AS hi,
                arg_min(_row, file_idx * 1e12 + _row) AS first_row,
                arg_min(file_idx, file_idx * 1e12 + _row) AS first_file
-        FROM rd_parsed WHERE problem IS NULL GROUP BY ALL HAVING count(*) > 1
+        FROM rd_parsed SEMI JOIN keys USING (meter_id, ts_utc)
+        WHERE problem IS NULL GROUP BY ALL HAVING count(*) > 1
         """
     )
     con.execute(

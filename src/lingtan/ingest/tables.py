@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,21 +148,45 @@ def stage_file(
         _stage_parquet(con, path, name, table)
         encoding = "parquet"
     else:
-        scan = scan_text_file(path, name)
-        if scan.blank:
-            raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
-        sha, encoding = scan.sha256, scan.encoding
-        if scan.encoding == "gb18030" or not scan.clean:
-            text = path.read_bytes().decode(scan.encoding)
-            _register_arrow(con, table, _read_csv_text(text, name))
-        else:
-            _stage_csv_duckdb(con, path, name, table, scan.encoding)
+        sha, encoding = _stage_text(con, path, name, table)
     columns = tuple(
         c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()
         if c != "_row"
     )
     count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return StagedFile(name, table, columns, int(count[0]) if count else 0, sha, encoding)
+
+
+def _stage_text(
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str
+) -> tuple[str, str]:
+    """Stage a CSV: DuckDB reads it as UTF-8 while a thread hashes and checks it.
+
+    ``hashlib`` and DuckDB both release the GIL, so the scan costs no extra time. If the
+    scan finds GB18030 text or blank lines, the optimistic read is discarded and the
+    file is staged from Python's csv module instead (exact line numbers, no mojibake).
+    """
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(scan_text_file, path, name)
+        failure: Exception | None = None
+        try:
+            _stage_csv_duckdb(con, path, name, table, _utf8_flavour(path))
+        except (PackageError, UnicodeDecodeError, StopIteration, duckdb.Error) as exc:
+            failure = exc
+        scan = future.result()
+    if scan.blank:
+        raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
+    if scan.encoding == "gb18030" or not scan.clean:
+        text = path.read_bytes().decode(scan.encoding)
+        _register_arrow(con, table, _read_csv_text(text, name))
+    elif failure is not None:
+        raise failure
+    return scan.sha256, scan.encoding
+
+
+def _utf8_flavour(path: Path) -> str:
+    with path.open("rb") as fh:
+        return "utf-8-sig" if fh.read(3) == codecs.BOM_UTF8 else "utf-8"
 
 
 def _stage_csv_duckdb(

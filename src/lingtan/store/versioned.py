@@ -51,7 +51,9 @@ def write_versioned(
     key = VERSIONED_TABLES[table]
     current = _current_versions(con, table, site_id, key)
     columns = _content_columns(con, table)
-    new = changed = unchanged = 0
+    inserts: list[list[Any]] = []
+    superseded: list[list[Any]] = []
+    unchanged = 0
     for row in rows:
         content = {c: _jsonable(row.get(c)) for c in columns if c not in _NOT_CONTENT}
         digest = row_sha256(content)
@@ -59,18 +61,21 @@ def write_versioned(
         if old and old[1] == digest:
             unchanged += 1
             continue
-        version = old[0] + 1 if old else 1
         if old:
-            con.execute(
-                f"UPDATE {table} SET is_current = false WHERE site_id = ? AND {key} = ?"
-                " AND is_current",
-                [site_id, row[key]],
-            )
-            changed += 1
-        else:
-            new += 1
-        _insert(con, table, site_id, version, batch_id, digest, columns, row)
-    return WriteCounts(new, changed, unchanged)
+            superseded.append([site_id, row[key]])
+        version = old[0] + 1 if old else 1
+        inserts.append([site_id, version, True, batch_id, digest, *(row.get(c) for c in columns)])
+    if superseded:
+        con.executemany(
+            f"UPDATE {table} SET is_current = false WHERE site_id = ? AND {key} = ? AND is_current",
+            superseded,
+        )
+    if inserts:
+        names = ["site_id", "version", "is_current", "batch_id", "row_sha256", *columns]
+        placeholders = ", ".join("?" for _ in names)
+        con.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders})",
+                        inserts)
+    return WriteCounts(len(inserts) - len(superseded), len(superseded), unchanged)
 
 
 def _current_versions(
@@ -91,16 +96,6 @@ _NOT_CONTENT = {"file", "row"}
 def _content_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     cols = con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()
     return [c for (c,) in cols if c not in _BOOKKEEPING]
-
-
-def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, site_id: str, version: int, batch_id: int,
-    digest: str, columns: list[str], row: dict[str, Any],
-) -> None:
-    names = ["site_id", "version", "is_current", "batch_id", "row_sha256", *columns]
-    values = [site_id, version, True, batch_id, digest, *(row.get(c) for c in columns)]
-    placeholders = ", ".join("?" for _ in names)
-    con.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({placeholders})", values)
 
 
 def _jsonable(value: Any) -> Any:
