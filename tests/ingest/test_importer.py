@@ -113,6 +113,13 @@ BAD_INPUTS = {
     "unit of the wrong dimension": (
         lambda p: edit(p, "meters.csv", "natural_gas,m3", "natural_gas,kWh"),
         "meters.csv", 5, "unit", r"'kWh' is a unit of energy, expected volume"),
+    "electricity role on a gas meter": (
+        lambda p: edit(p, "meters.csv", "natural_gas,m3,cumulative,fuel",
+                       "natural_gas,m3,cumulative,grid_import"),
+        "meters.csv", 5, "role", r"'grid_import' is for electricity meters, not 'natural_gas'"),
+    "steam in tonnes as heat import": (
+        lambda p: append(p, "meters.csv", "STEAM,蒸汽表,steam,t,interval,heat_import,,60,,"),
+        "meters.csv", 6, "unit", r"heat_import' needs carrier heat or steam in an energy unit"),
     "negative interval value": (
         lambda p: edit(p, "readings/pv_gas.csv", "PV,2025-01-01 02:00,60",
                        "PV,2025-01-01 02:00,-60"),

@@ -187,11 +187,32 @@ def _meter_problem(
     except UnitError as exc:
         return "unit", str(exc)
     row["unit_canonical"] = CANONICAL_UNIT[dimension_of(row["unit"])]
+    role_problem = _role_problem(row, fuel_dims)
+    if role_problem:
+        return role_problem
     if row["rollover"] is not None and row["reading"] != "cumulative":
         return "rollover", "only cumulative meters can roll over"
     row["timestamp_marks"] = row["timestamp_marks"] or "end"
     if row["timestamp_marks"] == "start" and row["interval_minutes"] is None:
         return "timestamp_marks", "timestamp_marks 'start' needs interval_minutes (to find the end)"
+    return None
+
+
+_ELECTRICITY_ROLES = ("grid_import", "grid_export", "generation", "storage_charge",
+                      "storage_discharge")
+
+
+def _role_problem(row: dict[str, Any], fuel_dims: dict[str, Dimension]) -> tuple[str, str] | None:
+    """A role that the carrier or unit cannot play (the inventory would have no formula)."""
+    role, carrier = row["role"], row["carrier"]
+    if role in _ELECTRICITY_ROLES and carrier != "electricity":
+        return "role", f"role {role!r} is for electricity meters, not {carrier!r}"
+    if role == "fuel" and carrier not in fuel_dims:
+        return "role", f"role 'fuel' needs a fuel carrier with a known NCV, not {carrier!r}"
+    if role == "heat_import" and (carrier not in ("heat", "steam")
+                                  or row["unit_canonical"] != "kWh"):
+        return "unit", ("role 'heat_import' needs carrier heat or steam in an energy unit (GJ);"
+                        " steam in t needs its enthalpy, which lingtan does not assume")
     return None
 
 
