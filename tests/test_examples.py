@@ -33,3 +33,11 @@ def test_ledger_formats_example_uses_every_format() -> None:
     assert "加油卡" in raw.decode("gbk")
     assert (root / "meters.xlsx").is_file()
     assert (root / "readings" / "pv_gas.parquet").is_file()
+
+
+def test_minimal_instruments_claimed_from_the_ledger(tmp_path: Path) -> None:
+    with lingtan.open(tmp_path / "ws.duckdb") as ws:
+        ws.import_package(EXAMPLES / "minimal")
+        inv = ws.inventory(year=2025)
+        assert inv.to_dict()["instruments_claimed"] == {"ccer": 50.0, "gec": 100.0}
+        assert all(ln.source != "green_instruments" for ln in inv.lines if ln.view != "market")

@@ -322,6 +322,7 @@ def test_green_instruments_beyond_purchases_are_capped(
     ws: lingtan.Workspace, minimal_pkg: Path
 ) -> None:
     edit(minimal_pkg, "instruments.csv", "GEC-2025-A,gec,100,MWh", "GEC-2025-A,gec,500,MWh")
+    edit(minimal_pkg, "instruments.csv", "T0001,T0100", "T0001,T0500")
     inv = _inventory(ws, minimal_pkg)
     assert inv.views["market"].scope2_tco2e == pytest.approx(HEAT_T)
     covered = _line(inv, "market", "purchased_electricity", "green_instruments")

@@ -120,6 +120,14 @@ BAD_INPUTS = {
     "steam in tonnes as heat import": (
         lambda p: append(p, "meters.csv", "STEAM,蒸汽表,steam,t,interval,heat_import,,60,,"),
         "meters.csv", 6, "unit", r"heat_import' needs carrier heat or steam in an energy unit"),
+    "GEC retired after it expired": (
+        lambda p: edit(p, "instruments.csv", "GEC-2025-A,gec,100,MWh,2025-03",
+                       "GEC-2025-A,gec,100,MWh,2023-06"),
+        "instruments.csv", 2, None, r"generated in 2023-06 expired after 2025-12-31"),
+    "serials retired twice": (
+        lambda p: append(p, "instruments.csv", "GEC-2025-B,gec,100,MWh,2025-03,,solar,CN-QH,"
+                         "true,T0001,T0100,,,2026-01-16,2025"),
+        "instruments.csv", 4, None, r"overlaps lot GEC-2025-A .* at serial T0001"),
     "negative interval value": (
         lambda p: edit(p, "readings/pv_gas.csv", "PV,2025-01-01 02:00,60",
                        "PV,2025-01-01 02:00,-60"),

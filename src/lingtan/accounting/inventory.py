@@ -40,6 +40,7 @@ from lingtan.factors import (
     blend_gwp,
     refrigerant_blends,
 )
+from lingtan.instruments.store import Claimed, claimed_for_year
 from lingtan.site import VIEWS, Site
 from lingtan.store.workspace import canonical_json
 from lingtan.units import factor_to
@@ -108,6 +109,7 @@ class _Calculation:
         self.lines: list[Line] = []
         self.warnings: list[str] = []
         self.factors_used: dict[str, Factor] = {}
+        self.claimed = Claimed(year)
 
     # -- inputs -----------------------------------------------------------------------
     def run(self) -> Inventory:
@@ -261,16 +263,13 @@ class _Calculation:
                 "generation_kwh": meters.get("generation", Inputs()),
                 "instruments": self._instruments()}
 
-    def _instruments(self) -> dict[str, Any]:
-        rows = self.con.execute(
-            "SELECT instrument_id, kind, quantity, row_sha256 FROM instruments WHERE site_id = ?"
-            " AND is_current AND claimed_year = ? AND retired_on IS NOT NULL"
-            " AND kind IN ('gec', 'green_power') ORDER BY instrument_id",
-            [self.site.id, self.year],
-        ).fetchall()
+    def _instruments(self) -> dict[str, Inputs]:
+        """Retired GECs and green power claimed for the year, from the replayed ledger."""
+        self.claimed = claimed_for_year(self.con, self.site.id, self.year)
         out: dict[str, Inputs] = {"gec": Inputs(), "green_power": Inputs()}
-        for iid, kind, mwh, sha in rows:
-            out[kind].add(float(mwh) * 1000.0, iid, sha)
+        for kind, inputs in out.items():
+            for lot_id, mwh, sha in self.claimed.lots_by_kind.get(kind, []):
+                inputs.add(mwh * 1000.0, lot_id, sha)
         return out
 
     def _grid_factor(self, view: str) -> Factor:
@@ -390,6 +389,7 @@ class _Calculation:
             lines=self.lines, warnings=self.warnings,
             factors=sorted(self.factors_used.values(), key=lambda f: f.factor_id),
             settings=self.site.accounting.model_dump(),
+            instruments_claimed=dict(sorted(self.claimed.quantity_by_kind.items())),
         )
 
 

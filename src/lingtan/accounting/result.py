@@ -50,6 +50,7 @@ class Inventory:
     warnings: list[str]
     factors: list[Factor]
     settings: dict[str, Any] = field(default_factory=dict)
+    instruments_claimed: dict[str, float] = field(default_factory=dict)
 
     @property
     def energy_tce(self) -> float:
@@ -73,6 +74,7 @@ class Inventory:
             "energy_tce": self.energy_tce,
             "energy": self.energy.as_dict(),
             "electricity_mwh": {k: v / 1000.0 for k, v in self.electricity_kwh.items()},
+            "instruments_claimed": self.instruments_claimed,
             "lines": [ln.as_dict() for ln in self.lines],
             "factors": [f.as_dict() for f in self.factors],
             "user_factor_overrides": self.overrides,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lingtan.errors import Problem, UnitError
+from lingtan.errors import PackageError, Problem, UnitError
 from lingtan.ingest import fields as f
 from lingtan.units import (
     CANONICAL_UNIT,
@@ -316,6 +316,30 @@ def check_instruments(file: str, parsed: Parsed) -> None:
             parsed.reject(Problem(file, row["_row"], problem[0], problem[1]))
             parsed.rows.remove(row)
     check_unique(file, parsed, lambda r: r["instrument_id"], "instrument id")
+    if parsed.rows:
+        _check_ledger(file, parsed)
+
+
+def _check_ledger(file: str, parsed: Parsed) -> None:
+    """Replay the lots as a ledger: a breach (double claim, expired GEC …) rejects the file.
+
+    The rules hold between rows (serial ranges, claims), so a breach cannot be pinned on
+    one row: every instrument row is rejected with the ledger's reason.
+    """
+    from lingtan.instruments import LedgerError, events_from_rows, replay
+
+    rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in parsed.rows]
+    try:
+        replay(events_from_rows(rows, file))
+    except PackageError as exc:
+        for p in exc.problems:
+            line = parsed.rows[p.row - 2]["_row"] if p.row else None
+            parsed.reject(Problem(file, line, p.field, p.reason))
+        parsed.rows = [r for r in parsed.rows if r["_row"] not in parsed.bad_rows]
+    except LedgerError as exc:
+        for r in parsed.rows:
+            parsed.reject(Problem(file, r["_row"], None, f"ledger: {exc}"))
+        parsed.rows = []
 
 
 def _instrument_problem(row: dict[str, Any]) -> tuple[str, str] | None:
