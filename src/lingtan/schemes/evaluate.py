@@ -131,8 +131,9 @@ class AssessmentInputs:
             return None if lb is None or self.offsets_tco2e is None or not lb else (
                 1 - self.offsets_tco2e / lb
             )
-        a, b = self.self_reduction_ratio("A"), self.self_reduction_ratio("B")
-        return None if a is None or b is None else min(a, b)
+        # ``strict`` needs the emissions covered by green instruments, which only the
+        # inventory knows: lingtan.accounting.net computes it and passes it in.
+        return None
 
     def quantity(self, metric: str) -> float | None:
         if metric == "net_tco2e":
