@@ -133,6 +133,62 @@ def print_inventory(inv: Inventory) -> None:
         out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
 
 
+@app.command("assess")
+def assess_cmd(
+    scheme: Annotated[str, typer.Option(help="Scheme id (see `lingtan schemes`).")],
+    year: Annotated[int, typer.Option(help="Reporting year.")],
+    db: DbOpt = Path("lingtan.duckdb"),
+    definition: Annotated[str | None, typer.Option(
+        help="Self-reduction definition A, B or strict (default: the scheme's).")] = None,
+    site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Evaluate a year against a zero-carbon scheme: verdict, findings, gaps."""
+    import lingtan
+    from lingtan.assessment import assess
+
+    if definition is not None and definition not in ("A", "B", "strict"):
+        err.print(f"error: --definition must be A, B or strict, not {definition!r}")
+        raise typer.Exit(2)
+    try:
+        with lingtan.open(db) as ws:
+            report = assess(ws.con, scheme, year, site_id=site, definition=definition)
+    except LingtanError as exc:
+        _fail(exc)
+    if as_json:
+        print(report.to_json())
+        return
+    data = report.to_dict()
+    sr = data["self_reduction"]
+    ratio = "undetermined" if sr["ratio"] is None else f"{sr['ratio'] * 100:.1f} %"
+    out.print(f"[bold]{data['scheme']['id']}[/] {year}: verdict [bold]{data['verdict']}[/]  ·  "
+              f"net {data['net_tco2e']:,.3f} tCO2e  ·  self-reduction ({sr['definition']}) {ratio}",
+              highlight=False)
+    table = Table("rule", "status", "evidence")
+    for f in data["findings"]:
+        table.add_row(f["rule_id"], f["status"], escape(str(f["evidence"]))[:90])
+    out.print(table)
+    for gap in data["gaps"]:
+        out.print(f"[yellow]gap[/] {escape(gap['en'])} / {escape(gap['zh'])}", highlight=False)
+
+
+@app.command("schemes")
+def schemes_cmd(as_json: JsonOpt = False) -> None:
+    """List the packaged evaluation schemes."""
+    from lingtan.schemes import list_schemes, load_scheme
+
+    schemes = [load_scheme(s) for s in list_schemes()]
+    if as_json:
+        print(json.dumps([{"id": s.id, "version": s.version, "levels": list(s.levels),
+                           "name": s.name.model_dump(), "source": s.source.model_dump()}
+                          for s in schemes], ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table("id", "version", "levels", "name")
+    for s in schemes:
+        table.add_row(s.id, s.version, ", ".join(str(x) for x in s.levels), str(s.name.zh))
+    out.print(table)
+
+
 @app.command("demo")
 def demo_cmd(
     db: DbOpt = Path("lingtan.duckdb"),

@@ -59,6 +59,17 @@ class Site(BaseModel):
     baseline_year: int | None = None
     boundary: str | None = None
     accounting: Accounting = Accounting()
+    #: Scheme inputs no module computes yet: ``name: {value: …, evidence: "…"}``
+    #: (docs/schemes.md lists the names each scheme reads).
+    declarations: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("declarations")
+    @classmethod
+    def _valid_declarations(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from lingtan.schemes.evaluate import declarations_from_mapping
+
+        declarations_from_mapping(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
