@@ -90,6 +90,10 @@ accounting:
   ets_factor_year: 2022          # latest published data year of the national ETS grid factor
   fuel_table: mee_2013
   natural_gas_tce: gas_field
+declarations:                    # scheme inputs no module computes yet; fictional DEMO evidence
+  green_factory_level: {value: national, evidence: "DEMO-绿色工厂公示文件 (fictional)"}
+  js_management_plan: {value: true, evidence: "DEMO-零碳工厂建设方案 2024 (fictional)"}
+  js_compliance_3y: {value: true, evidence: "DEMO-近三年合规承诺书 (fictional)"}
 """
 
 

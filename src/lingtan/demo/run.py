@@ -10,6 +10,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 import lingtan
 
+#: Scheme the demo is assessed against (the plant is in Jiangsu).
+DEMO_SCHEME = "jiangsu-2025"
+
 
 def run_demo(
     out_dir: Path, db: Path | str, year: int, *, console: Console | None
@@ -21,21 +24,42 @@ def run_demo(
     dict
         ``{"package": …, "import": ImportSummary dict, "inventory": Inventory dict}``.
     """
+    from lingtan.assessment import assess
     from lingtan.cli import print_inventory
+    from lingtan.demo.baseline import BASELINE_YEAR, build_baseline_package
     from lingtan.demo.package import build_demo_package
 
     quiet = console is None
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, disable=quiet, transient=False) as progress:
         package = build_demo_package(Path(out_dir), year=year, progress=progress)
-        task = progress.add_task("import 导入数据包", total=1)
+        task = progress.add_task(f"baseline {BASELINE_YEAR} bills 基准年账单", total=1)
+        baseline = build_baseline_package(Path(out_dir) / f"baseline-{BASELINE_YEAR}")
+        progress.advance(task)
+        task = progress.add_task("import 导入数据包", total=2)
         with lingtan.open(db) as ws:
             summary = ws.import_package(package)
-            progress.advance(task)
-            task = progress.add_task("inventory 核算", total=1)
+            ws.import_package(baseline)
+            progress.advance(task, 2)
+            task = progress.add_task("inventory 核算 + assess 评价", total=1)
             inventory = ws.inventory(year)
+            report = assess(ws.con, DEMO_SCHEME, year)
             progress.advance(task)
     if console is not None:
         console.print(f"demo package: {package}  ·  workspace: {db}  ·  import: {summary.status}")
         print_inventory(inventory)
-    return {"package": str(package), "import": summary.as_dict(), "inventory": inventory.to_dict()}
+        _print_verdict(console, report.to_dict())
+    return {"package": str(package), "baseline_package": str(baseline),
+            "import": summary.as_dict(), "inventory": inventory.to_dict(),
+            "assessment": report.to_dict()}
+
+
+def _print_verdict(console: Console, data: dict[str, Any]) -> None:
+    sr = data["self_reduction"]
+    ratios = ", ".join(f"{d} {r * 100:.1f} %" if r is not None else f"{d} undetermined"
+                       for d, r in sr["all"].items())
+    console.print(
+        f"评价 assessment [bold]{data['scheme']['id']}[/]: verdict [bold]{data['verdict']}[/] · "
+        f"net {data['net_tco2e']:,.3f} tCO2e · self-reduction {ratios} "
+        f"(scheme uses {sr['definition']}) — details: lingtan assess --scheme "
+        f"{data['scheme']['id']} --year {data['year']}", highlight=False)
