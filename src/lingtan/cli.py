@@ -172,6 +172,34 @@ def assess_cmd(
         out.print(f"[yellow]gap[/] {escape(gap['en'])} / {escape(gap['zh'])}", highlight=False)
 
 
+@app.command("hourly")
+def hourly_cmd(
+    year: Annotated[int, typer.Option(help="Reporting year.")],
+    db: DbOpt = Path("lingtan.duckdb"),
+    grid_cfe_share: Annotated[float | None, typer.Option(
+        help="Carbon-free share of grid electricity, 0-1 (no published default).")] = None,
+    site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Hourly (24/7) view: annual vs hourly matching, and CFE% with a grid share."""
+    import lingtan
+    from lingtan.matching.site import hourly_view
+
+    try:
+        with lingtan.open(db) as ws:
+            view = hourly_view(ws.con, year, site_id=site, grid_cfe_share=grid_cfe_share)
+    except LingtanError as exc:
+        _fail(exc)
+    data = view.to_dict()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    cfe = "not computed (give --grid-cfe-share)" if data["cfe"] is None else f"{data['cfe']:.1%}"
+    out.print(f"{data['site']} {year}: annual matching {data['annual_matching']:.1%} · "
+              f"hourly matching {data['hourly_matching']:.1%} · CFE {cfe} · load "
+              f"{data['load_mwh']:,.3f} MWh", highlight=False)
+
+
 @app.command("schemes")
 def schemes_cmd(as_json: JsonOpt = False) -> None:
     """List the packaged evaluation schemes."""
