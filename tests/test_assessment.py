@@ -101,3 +101,22 @@ def test_cli_assess_and_schemes(ws_with_baseline: lingtan.Workspace) -> None:
     bad = runner.invoke(app, ["assess", "--scheme", "jiangsu-2025", "--year", "2025",
                               "--db", db, "--definition", "C"])
     assert bad.exit_code == 2
+
+
+# Walk-through from the 2023 baseline to a verdict under each definition. Jiangsu:
+# self-reduction ≥ 80 % (zero) / ≥ 50 % (near-zero); A = 33.8 %, B = 88.5 %,
+# strict = 25.2 % (hand values above). Offsets 50 t < 403.3 t gross: zero-carbon fails.
+@pytest.mark.parametrize(("definition", "zero", "near"), [
+    ("A", "fail", "fail"), ("B", "pass", "pass"), ("strict", "fail", "fail")])
+def test_walk_through_under_each_definition(
+    ws_with_baseline: lingtan.Workspace, definition: str, zero: str, near: str
+) -> None:
+    report = ws_with_baseline.assess("jiangsu-2025", 2025, definition=definition)
+    data = report.to_dict()
+    assert data["self_reduction"]["definition"] == definition
+    status = {f["rule_id"]: f["status"] for f in data["findings"]}
+    assert (status["js.self-reduction.zero"], status["js.self-reduction.near-zero"]) == (zero, near)
+    assert status["js.offset.zero"] == "fail"
+    assert data["verdict"] in {"not_eligible", "undetermined"}
+    if near == "fail":
+        assert data["verdict"] == "not_eligible"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -11,6 +12,10 @@ from lingtan.accounting.inventory import compute_inventory
 from lingtan.accounting.result import Inventory
 from lingtan.ingest.importer import ImportSummary, import_package
 from lingtan.store.workspace import DEFAULT_DB, connect
+
+if TYPE_CHECKING:
+    from lingtan.assessment import AssessmentReport
+    from lingtan.matching.site import HourlyView
 
 
 class Workspace:
@@ -34,6 +39,20 @@ class Workspace:
     def inventory(self, year: int, *, site: str | None = None, gwp: str | None = None) -> Inventory:
         """The GHG inventory of ``year`` (see :func:`compute_inventory`)."""
         return compute_inventory(self.con, year, site_id=site, gwp=gwp)
+
+    def assess(self, scheme: str, year: int, *, site: str | None = None,
+               definition: str | None = None) -> AssessmentReport:
+        """Evaluate ``year`` against a scheme (see :func:`lingtan.assessment.assess`)."""
+        from lingtan.assessment import assess
+
+        return assess(self.con, scheme, year, site_id=site, definition=definition)
+
+    def hourly(self, year: int, *, site: str | None = None,
+               grid_cfe_share: float | None = None) -> HourlyView:
+        """The hourly (24/7) view (see :func:`lingtan.matching.site.hourly_view`)."""
+        from lingtan.matching.site import hourly_view
+
+        return hourly_view(self.con, year, site_id=site, grid_cfe_share=grid_cfe_share)
 
     def close(self) -> None:
         self.con.close()
