@@ -200,6 +200,37 @@ def hourly_cmd(
               f"{data['load_mwh']:,.3f} MWh", highlight=False)
 
 
+@app.command("efficiency")
+def efficiency_cmd(
+    year: Annotated[int, typer.Option(help="Reporting year.")],
+    db: DbOpt = Path("lingtan.duckdb"),
+    site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Unit-product energy per product and process (monthly and yearly)."""
+    import lingtan
+    from lingtan.efficiency.unit_energy import unit_product_energy
+
+    try:
+        with lingtan.open(db) as ws:
+            result = unit_product_energy(ws.con, year, site_id=site)
+    except LingtanError as exc:
+        _fail(exc)
+    data = result.to_dict()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table("单位产品能耗", "kind", "output", "kWh/unit", "kgce/unit",
+                  title=f"{data['site']} {year} unit-product energy ({data['allocation']})")
+    for r in (r for r in data["rows"] if r["period"] == str(year)):
+        kgce = "" if r["kgce_per_unit"] is None else f"{r['kgce_per_unit']:,.3f}"
+        table.add_row(r["name"], r["kind"], f"{r['output_quantity']:,.1f} {r['output_unit']}",
+                      f"{r['kwh_per_unit']:,.3f}", kgce)
+    out.print(table)
+    for w in data["warnings"]:
+        out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
+
+
 @app.command("schemes")
 def schemes_cmd(as_json: JsonOpt = False) -> None:
     """List the packaged evaluation schemes."""
