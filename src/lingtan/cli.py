@@ -207,26 +207,33 @@ def efficiency_cmd(
     site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Unit-product energy per product and process (monthly and yearly)."""
+    """Unit-product energy per product and process; PUE/CUE/WUE of computing facilities."""
     import lingtan
-    from lingtan.efficiency.unit_energy import unit_product_energy
+    from lingtan.efficiency.report import efficiency_report
 
     try:
         with lingtan.open(db) as ws:
-            result = unit_product_energy(ws.con, year, site_id=site)
+            data = efficiency_report(ws.con, year, site_id=site)
     except LingtanError as exc:
         _fail(exc)
-    data = result.to_dict()
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("单位产品能耗", "kind", "output", "kWh/unit", "kgce/unit",
-                  title=f"{data['site']} {year} unit-product energy ({data['allocation']})")
-    for r in (r for r in data["rows"] if r["period"] == str(year)):
-        kgce = "" if r["kgce_per_unit"] is None else f"{r['kgce_per_unit']:,.3f}"
-        table.add_row(r["name"], r["kind"], f"{r['output_quantity']:,.1f} {r['output_unit']}",
-                      f"{r['kwh_per_unit']:,.3f}", kgce)
-    out.print(table)
+    rows = [r for r in data["rows"] if r["period"] == str(year)]
+    if rows:
+        table = Table("单位产品能耗", "kind", "output", "kWh/unit", "kgce/unit",
+                      title=f"{year} unit-product energy ({data['allocation']})")
+        for r in rows:
+            kgce = "" if r["kgce_per_unit"] is None else f"{r['kgce_per_unit']:,.3f}"
+            table.add_row(r["name"], r["kind"], f"{r['output_quantity']:,.1f} {r['output_unit']}",
+                          f"{r['kwh_per_unit']:,.3f}", kgce)
+        out.print(table)
+    c = data["computing"]
+    if c:
+        wue = "n/a" if c["wue_l_per_kwh"] is None else f"{c['wue_l_per_kwh']:.3f} L/kWh"
+        grade = f"{c['pue_status']}, GB 40879 [{c['grade_confidence']}]"
+        out.print(f"算力设施 PUE {c['pue']:.3f} ({grade}) · CUE {c['cue_kgco2_per_kwh']:.3f}"
+                  f" kgCO2/kWh · WUE {wue}", highlight=False)
     for w in data["warnings"]:
         out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
 

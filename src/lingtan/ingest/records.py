@@ -26,7 +26,7 @@ Parser = Callable[[object], Any]
 
 METER_ROLES = (
     "grid_import", "grid_export", "generation", "storage_charge", "storage_discharge",
-    "submeter", "fuel", "heat_import",
+    "submeter", "fuel", "heat_import", "it_load",
 )
 ACTIVITY_CATEGORIES = (
     "stationary_combustion", "mobile_combustion", "biomass_combustion", "process",
@@ -199,7 +199,7 @@ def _meter_problem(
 
 
 _ELECTRICITY_ROLES = ("grid_import", "grid_export", "generation", "storage_charge",
-                      "storage_discharge")
+                      "storage_discharge", "it_load")
 
 
 def _role_problem(row: dict[str, Any], fuel_dims: dict[str, Dimension]) -> tuple[str, str] | None:

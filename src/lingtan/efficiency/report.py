@@ -1,0 +1,38 @@
+"""``lingtan efficiency``: everything the efficiency capability can say about a year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from lingtan.efficiency.computing import computing_metrics
+from lingtan.efficiency.unit_energy import SCHEMA, unit_product_energy
+from lingtan.errors import InputError
+
+
+def efficiency_report(
+    con: duckdb.DuckDBPyConnection, year: int, *, site_id: str | None = None
+) -> dict[str, Any]:
+    """Unit-product energy and, for computing facilities, PUE/CUE/WUE.
+
+    A part without its data (no production; no ``it_load`` meter) is ``None`` with the
+    reason in ``warnings``; if neither part has data, the first reason is raised.
+    """
+    warnings: list[str] = []
+    unit = computing = None
+    try:
+        unit = unit_product_energy(con, year, site_id=site_id)
+    except InputError as exc:
+        warnings.append(f"unit-product energy: {exc}")
+    try:
+        computing = computing_metrics(con, year, site_id=site_id)
+    except InputError as exc:
+        warnings.append(f"computing facility: {exc}")
+    if unit is None and computing is None:
+        raise InputError("; ".join(warnings))
+    out: dict[str, Any] = unit.to_dict() if unit is not None else {
+        "schema": SCHEMA, "year": year, "allocation": None, "rows": [], "warnings": []}
+    out["computing"] = computing.to_dict() if computing is not None else None
+    out["warnings"] = out["warnings"] + warnings
+    return out
