@@ -128,6 +128,9 @@ BAD_INPUTS = {
         lambda p: append(p, "instruments.csv", "GEC-2025-B,gec,100,MWh,2025-03,,solar,CN-QH,"
                          "true,T0001,T0100,,,2026-01-16,2025"),
         "instruments.csv", 4, None, r"overlaps lot GEC-2025-A .* at serial T0001"),
+    "overlapping production periods": (
+        lambda p: append(p, "production.csv", "2025-06-01,2025-06-30,power_cable,100,km"),
+        "production.csv", 3, "period_start", r"power_cable 2025-06-01…2025-06-30 overlaps row 2"),
     "negative interval value": (
         lambda p: edit(p, "readings/pv_gas.csv", "PV,2025-01-01 02:00,60",
                        "PV,2025-01-01 02:00,-60"),

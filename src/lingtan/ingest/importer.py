@@ -244,9 +244,7 @@ def _parse_small(
     elif table == "instruments":
         rec.check_instruments(staged.name, result)
     elif table == "production":
-        for row in result.rows:
-            row["production_id"] = f"{row['product']}:{row['period_start']}:{row['period_end']}"
-        rec.check_unique(staged.name, result, lambda r: r["production_id"], "production period")
+        rec.check_production(staged.name, result)
     return result
 
 

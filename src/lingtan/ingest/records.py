@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from lingtan.errors import PackageError, Problem, UnitError
@@ -306,6 +307,29 @@ def check_unique(
                                   f"duplicate {what} {k!r} (row {first['_row']}) "
                                   "with different values"))
     parsed.rows = [r for r in keep if r["_row"] not in parsed.bad_rows]
+
+
+def check_production(file: str, parsed: Parsed) -> None:
+    """Period order, duplicates, and no two periods of one product overlapping
+    (output would be counted twice in unit-product energy)."""
+    for row in list(parsed.rows):
+        if row["period_end"] < row["period_start"]:
+            parsed.reject(Problem(file, row["_row"], "period_end",
+                                  "period_end is before period_start"))
+            parsed.rows.remove(row)
+        row["production_id"] = f"{row['product']}:{row['period_start']}:{row['period_end']}"
+    check_unique(file, parsed, lambda r: r["production_id"], "production period")
+    by_product: dict[str, list[dict[str, Any]]] = {}
+    for row in parsed.rows:
+        by_product.setdefault(row["product"], []).append(row)
+    for rows in by_product.values():
+        rows.sort(key=lambda r: (r["period_start"], r["_row"]))
+        for prev, row in pairwise(rows):
+            if row["period_start"] <= prev["period_end"]:
+                parsed.reject(Problem(file, row["_row"], "period_start", (
+                    f"{row['product']} {row['period_start']}…{row['period_end']} overlaps row "
+                    f"{prev['_row']} ({prev['period_start']}…{prev['period_end']})")))
+    parsed.rows = [r for r in parsed.rows if r["_row"] not in parsed.bad_rows]
 
 
 def check_instruments(file: str, parsed: Parsed) -> None:
