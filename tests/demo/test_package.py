@@ -45,7 +45,7 @@ def _annual(demo_dir: Path) -> dict[str, float]:
 def test_all_files_present(demo_dir: Path) -> None:
     names = sorted(p.relative_to(demo_dir).as_posix() for p in demo_dir.rglob("*") if p.is_file())
     meters = [m["meter_id"] for m in package.METERS]
-    expected = ["activities.csv", "factory.yaml", "instruments.csv", "meters.csv",
+    expected = ["activities.csv", "equipment.csv", "factory.yaml", "instruments.csv", "meters.csv",
                 "production.csv", *(f"readings/{m}.csv" for m in meters)]
     assert names == sorted(expected)
 
@@ -53,7 +53,8 @@ def test_all_files_present(demo_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("filename", "section"),
     [("meters.csv", "meters.csv"), ("activities.csv", "activities.csv"),
-     ("production.csv", "production.csv"), ("instruments.csv", "instruments.csv")],
+     ("production.csv", "production.csv"), ("instruments.csv", "instruments.csv"),
+     ("equipment.csv", "equipment.csv")],
 )
 def test_table_columns_are_documented(demo_dir: Path, filename: str, section: str) -> None:
     allowed, required = documented_columns(section)

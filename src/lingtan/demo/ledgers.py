@@ -33,6 +33,23 @@ Row = dict[str, Any]
 
 ACTIVITY_COLUMNS = ("activity_id", "period_start", "period_end", "category", "source",
                     "quantity", "unit", "evidence")
+EQUIPMENT_COLUMNS = ("equipment_id", "class", "name", "rated_power_kw", "efficiency_class",
+                     "efficiency_pct", "target_efficiency_pct", "load_factor",
+                     "hours_per_year", "meter_id")
+#: A fictional register: motor classes only (no nameplate efficiencies are given, so
+#: lingtan grades the motors but does not estimate upgrade savings for them).
+EQUIPMENT: tuple[dict[str, object], ...] = (
+    {"equipment_id": "DEMO-M-EXT1", "class": "motor", "name": "1# 挤塑机主电机",
+     "rated_power_kw": 132, "efficiency_class": "IE2", "load_factor": 0.7,
+     "hours_per_year": 5800},
+    {"equipment_id": "DEMO-M-STR1", "class": "motor", "name": "框绞机主电机",
+     "rated_power_kw": 75, "efficiency_class": "IE3", "load_factor": 0.65,
+     "hours_per_year": 5800},
+    {"equipment_id": "DEMO-M-AC1", "class": "motor", "name": "螺杆空压机电机",
+     "rated_power_kw": 55, "efficiency_class": "IE4", "load_factor": 0.8,
+     "hours_per_year": 6500},
+    {"equipment_id": "DEMO-TR1", "class": "transformer", "name": "1# 10kV 配电变压器 2000 kVA"},
+)
 PRODUCTION_COLUMNS = ("period_start", "period_end", "product", "quantity", "unit")
 INSTRUMENT_COLUMNS = ("instrument_id", "kind", "quantity", "unit", "generation_month", "vintage",
                       "technology", "province", "tradable", "serial_start", "serial_end",

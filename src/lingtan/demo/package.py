@@ -318,5 +318,6 @@ def build_demo_package(out_dir: Path, *, year: int = 2025,
     _advance(progress, task)
     write_table(out_dir / "instruments.csv", ledgers.INSTRUMENT_COLUMNS,
                 ledgers.instruments(year))
+    write_table(out_dir / "equipment.csv", ledgers.EQUIPMENT_COLUMNS, ledgers.EQUIPMENT)
     _advance(progress, task)
     return out_dir

@@ -28,6 +28,8 @@ def run_demo(
     from lingtan.cli import print_inventory
     from lingtan.demo.baseline import BASELINE_YEAR, build_baseline_package
     from lingtan.demo.package import build_demo_package
+    from lingtan.efficiency.report import efficiency_report
+    from lingtan.matching.site import hourly_view
 
     quiet = console is None
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -44,14 +46,31 @@ def run_demo(
             task = progress.add_task("inventory 核算 + assess 评价", total=1)
             inventory = ws.inventory(year)
             report = assess(ws.con, DEMO_SCHEME, year)
+            efficiency = efficiency_report(ws.con, year)
+            hourly = hourly_view(ws.con, year).to_dict()
             progress.advance(task)
     if console is not None:
         console.print(f"demo package: {package}  ·  workspace: {db}  ·  import: {summary.status}")
         print_inventory(inventory)
         _print_verdict(console, report.to_dict())
+        _print_efficiency(console, efficiency, hourly)
     return {"package": str(package), "baseline_package": str(baseline),
             "import": summary.as_dict(), "inventory": inventory.to_dict(),
-            "assessment": report.to_dict()}
+            "assessment": report.to_dict(), "efficiency": efficiency, "hourly": hourly}
+
+
+def _print_efficiency(console: Console, eff: dict[str, Any], hourly: dict[str, Any]) -> None:
+    year = str(hourly["year"])
+    products = [r for r in eff["rows"] if r["period"] == year and r["kind"] == "product"]
+    per_unit = ", ".join(f"{r['name']} {r['kwh_per_unit']:,.1f} kWh/{r['output_unit']}"
+                         for r in products)
+    candidates = [e["equipment_id"] for e in eff["equipment"] if e["upgrade_candidate"]]
+    console.print(f"能效 efficiency: {per_unit}; upgrade candidates (GB 18613): "
+                  f"{', '.join(candidates) or 'none'} — lingtan efficiency --year {year}",
+                  highlight=False)
+    console.print(f"24/7: annual matching {hourly['annual_matching']:.1%}, hourly matching "
+                  f"{hourly['hourly_matching']:.1%} — lingtan hourly --year {year}",
+                  highlight=False)
 
 
 def _print_verdict(console: Console, data: dict[str, Any]) -> None:

@@ -6,7 +6,10 @@ from typing import Any
 
 import duckdb
 
+from lingtan.accounting.inventory import load_site
+from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.efficiency.computing import computing_metrics
+from lingtan.efficiency.equipment import EquipmentItem, equipment_register
 from lingtan.efficiency.unit_energy import SCHEMA, unit_product_energy
 from lingtan.errors import InputError
 
@@ -34,5 +37,15 @@ def efficiency_report(
     out: dict[str, Any] = unit.to_dict() if unit is not None else {
         "schema": SCHEMA, "year": year, "allocation": None, "rows": [], "warnings": []}
     out["computing"] = computing.to_dict() if computing is not None else None
+    out["equipment"] = [item.to_dict() for item in _register(con, year, site_id)]
     out["warnings"] = out["warnings"] + warnings
     return out
+
+
+def _register(con: duckdb.DuckDBPyConnection, year: int,
+              site_id: str | None) -> list[EquipmentItem]:
+    site = load_site(con, site_id)
+    metered: dict[str, float] = {}
+    for row in monthly_by_meter(con, site.id, months_of_year(year, site.timezone)).to_pylist():
+        metered[row["meter_id"]] = metered.get(row["meter_id"], 0.0) + float(row["quantity"])
+    return equipment_register(con, site.id, metered)

@@ -156,7 +156,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
         files.append(staged)
         parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases)
         problems += parsed[table].problems
-    equipment_rows = _equipment_rows(con, pkg, files)
+    equipment_rows = _equipment_rows(con, pkg, files, problems)
     _batch_meters(con, site.id, parsed.get("meters"))
     reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
                      for i, p in enumerate(pkg.readings)]
@@ -249,8 +249,12 @@ def _parse_small(
 
 
 def _equipment_rows(
-    con: duckdb.DuckDBPyConnection, pkg: _Package, files: list[StagedFile]
+    con: duckdb.DuckDBPyConnection, pkg: _Package, files: list[StagedFile],
+    problems: list[Problem],
 ) -> list[dict[str, Any]]:
+    """Register rows as JSON, each checked (class, numbers, IE class); bad rows are problems."""
+    from lingtan.efficiency.equipment import equipment_problems
+
     if "equipment" not in pkg.small:
         return []
     staged = stage_file(con, pkg.small["equipment"], pkg.small["equipment"].name, "stg_equipment")
@@ -260,9 +264,13 @@ def _equipment_rows(
     for values in rows:
         data = {c: v for c, v in zip((*staged.columns, "_row"), values, strict=False)
                 if c != "_row"}
+        bad = equipment_problems(staged.name, data, int(values[-1]))
+        if bad:
+            problems += bad
+            continue
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(text.encode()).hexdigest()
-        out.append({"row_key": str(values[0]) if values[0] else digest,
+        out.append({"row_key": str(data.get("equipment_id") or digest),
                     "row_json": text})
     return out
 
