@@ -100,7 +100,7 @@ def assess(
         self_reduction={d: (r.ratio if r else None) for d, r in net.items()},
         baseline_tco2e=baseline.views["market"].total_tco2e if baseline else None,
         baseline_year=site.baseline_year,
-        declarations=_declarations(site),
+        declarations=_declarations(con, site, year),
     )
     chosen = definition or scheme.self_reduction_definition
     result = evaluate(scheme, inputs, self_reduction_definition=chosen)
@@ -108,11 +108,18 @@ def assess(
                             current.warnings + warnings)
 
 
-def _declarations(site: Site) -> dict[str, Declaration]:
-    """factory.yaml ``declarations:``; ``green_factory_level`` stands in when not declared
-    there, without evidence (so a scheme rule on it stays undetermined until evidence
-    is given)."""
+def _declarations(con: duckdb.DuckDBPyConnection, site: Site, year: int
+                  ) -> dict[str, Declaration]:
+    """factory.yaml ``declarations:``, plus what lingtan computes: the energy-limit status
+    (:mod:`lingtan.efficiency.limit_evidence`) when products are mapped to a standard.
+    ``green_factory_level`` stands in when not declared there, without evidence (so a
+    scheme rule on it stays undetermined until evidence is given)."""
+    from lingtan.efficiency.limit_evidence import energy_limit_declaration
+
     out = declarations_from_mapping(site.declarations)
+    computed = energy_limit_declaration(con, site, year)
+    if computed is not None and "energy_limit_level" not in out:
+        out["energy_limit_level"] = computed
     if site.green_factory_level and "green_factory_level" not in out:
         out["green_factory_level"] = Declaration(site.green_factory_level, "")
     return out

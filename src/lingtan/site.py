@@ -44,6 +44,23 @@ class Accounting(BaseModel):
     deduct_export: DeductExport = DeductExport()
 
 
+class LimitMapping(BaseModel):
+    """Which 能耗限额 row (of the package's ``energy_limits.csv``) a product is held to."""
+
+    model_config = ConfigDict(extra="forbid")
+    product: str
+    standard_id: str
+    standard_product: str | None = None
+    indicator: str | None = None
+
+
+class Efficiency(BaseModel):
+    """Efficiency settings: products mapped to energy-consumption-limit standards."""
+
+    model_config = ConfigDict(extra="forbid")
+    limits: list[LimitMapping] = Field(default_factory=list)
+
+
 class Site(BaseModel):
     """One factory as described by its ``factory.yaml``."""
 
@@ -59,6 +76,7 @@ class Site(BaseModel):
     baseline_year: int | None = None
     boundary: str | None = None
     accounting: Accounting = Accounting()
+    efficiency: Efficiency = Efficiency()
     #: Scheme inputs no module computes yet: ``name: {value: …, evidence: "…"}``
     #: (docs/schemes.md lists the names each scheme reads).
     declarations: dict[str, Any] = Field(default_factory=dict)

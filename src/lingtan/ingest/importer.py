@@ -37,7 +37,7 @@ SMALL_TABLES: dict[str, tuple[rec.Column, ...]] = {
     "production": rec.PRODUCTION,
     "instruments": rec.INSTRUMENTS,
 }
-KNOWN_FILES = (*SMALL_TABLES, "factors", "equipment")
+KNOWN_FILES = (*SMALL_TABLES, "factors", "equipment", "energy_limits")
 
 
 @dataclass
@@ -131,6 +131,7 @@ class _Prepared:
     parsed: dict[str, rec.Parsed]
     user_factors: list[Any]
     equipment_rows: list[dict[str, Any]]
+    reference_rows: list[dict[str, Any]]
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _Prepared:
@@ -157,6 +158,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
         parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases)
         problems += parsed[table].problems
     equipment_rows = _equipment_rows(con, pkg, files, problems)
+    reference_rows = _energy_limit_rows(pkg, problems)
     _batch_meters(con, site.id, parsed.get("meters"))
     reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
                      for i, p in enumerate(pkg.readings)]
@@ -171,7 +173,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     if problems and not lenient:
         raise PackageError(problems)
     return _Prepared(pkg, lenient, problems, files, reading_files, parsed, user_factors,
-                     equipment_rows)
+                     equipment_rows, reference_rows)
 
 
 def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared) -> ImportSummary:
@@ -187,6 +189,9 @@ def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared) -> ImportSummary:
         rows = [f.as_dict() for f in prep.user_factors]
         summary.tables["factors"] = write_versioned(
             con, "factors", site.id, rows, batch_id).as_dict()
+    if prep.reference_rows:
+        summary.tables["reference_files"] = write_versioned(
+            con, "reference_files", site.id, prep.reference_rows, batch_id).as_dict()
     if prep.equipment_rows:
         summary.tables["equipment"] = write_versioned(
             con, "equipment", site.id, prep.equipment_rows, batch_id).as_dict()
@@ -273,6 +278,24 @@ def _equipment_rows(
         out.append({"row_key": str(data.get("equipment_id") or digest),
                     "row_json": text})
     return out
+
+
+def _energy_limit_rows(pkg: _Package, problems: list[Problem]) -> list[dict[str, Any]]:
+    """``energy_limits.csv`` (a user's 能耗限额 table), checked and kept as text."""
+    from lingtan.efficiency.grades import load_energy_limits
+
+    path = pkg.small.get("energy_limits")
+    if path is None:
+        return []
+    if path.suffix.lower() != ".csv":
+        problems.append(Problem(path.name, None, None, "energy_limits must be a UTF-8 CSV"))
+        return []
+    try:
+        load_energy_limits(path)
+    except PackageError as exc:
+        problems += exc.problems
+        return []
+    return [{"row_key": "energy_limits.csv", "content": path.read_text(encoding="utf-8")}]
 
 
 def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Parsed | None) -> None:

@@ -118,7 +118,18 @@ CREATE TABLE audit_log (
 );
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial workspace schema", _V1),)
+_V2 = """
+CREATE TABLE reference_files (
+    site_id VARCHAR NOT NULL, row_key VARCHAR NOT NULL, version INTEGER NOT NULL,
+    is_current BOOLEAN NOT NULL, batch_id INTEGER NOT NULL, row_sha256 VARCHAR NOT NULL,
+    content VARCHAR NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial workspace schema", _V1),
+    Migration(2, "reference files of a package (energy_limits.csv)", _V2),
+)
 
 LATEST_VERSION = MIGRATIONS[-1].version
 
@@ -131,4 +142,5 @@ VERSIONED_TABLES: dict[str, str] = {
     "instruments": "instrument_id",
     "factors": "factor_id",
     "equipment": "row_key",
+    "reference_files": "row_key",
 }
