@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -53,6 +53,12 @@ class Workspace:
         from lingtan.matching.site import hourly_view
 
         return hourly_view(self.con, year, site_id=site, grid_cfe_share=grid_cfe_share)
+
+    def efficiency(self, year: int, *, site: str | None = None) -> dict[str, Any]:
+        """Unit-product energy, PUE/CUE/WUE, equipment and savings (``lingtan efficiency``)."""
+        from lingtan.efficiency.report import efficiency_report
+
+        return efficiency_report(self.con, year, site_id=site)
 
     def close(self) -> None:
         self.con.close()

@@ -54,11 +54,22 @@ class LimitMapping(BaseModel):
     indicator: str | None = None
 
 
+class SavingsBaseline(BaseModel):
+    """The regression baseline: its year and the degree-day base temperatures (required:
+    no base is universal)."""
+
+    model_config = ConfigDict(extra="forbid")
+    year: int
+    heating_base_c: float
+    cooling_base_c: float
+
+
 class Efficiency(BaseModel):
-    """Efficiency settings: products mapped to energy-consumption-limit standards."""
+    """Efficiency settings: limit standards per product, the savings baseline."""
 
     model_config = ConfigDict(extra="forbid")
     limits: list[LimitMapping] = Field(default_factory=list)
+    baseline: SavingsBaseline | None = None
 
 
 class Site(BaseModel):

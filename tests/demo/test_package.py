@@ -46,6 +46,7 @@ def test_all_files_present(demo_dir: Path) -> None:
     names = sorted(p.relative_to(demo_dir).as_posix() for p in demo_dir.rglob("*") if p.is_file())
     meters = [m["meter_id"] for m in package.METERS]
     expected = ["activities.csv", "equipment.csv", "factory.yaml", "instruments.csv", "meters.csv",
+                "weather.csv",
                 "production.csv", *(f"readings/{m}.csv" for m in meters)]
     assert names == sorted(expected)
 

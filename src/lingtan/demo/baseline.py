@@ -19,15 +19,24 @@ import numpy as np
 import pandas as pd
 
 from lingtan.demo import ledgers
-from lingtan.demo.package import FACTORY_YAML, MILLI, simulate, write_table
+from lingtan.demo.package import (
+    FACTORY_YAML,
+    MILLI,
+    WEATHER_COLUMNS,
+    DemoSeries,
+    daily_weather,
+    simulate,
+    write_table,
+)
 
 #: Year the demo plant takes as its baseline (factory.yaml ``baseline_year``).
 BASELINE_YEAR = 2023
 
 
-def monthly_bills(year: int = BASELINE_YEAR) -> list[dict[str, Any]]:
+def monthly_bills(year: int = BASELINE_YEAR,
+                  data: DemoSeries | None = None) -> list[dict[str, Any]]:
     """Monthly electricity [kWh] and gas [m3] bills of the plant without PV."""
-    data = simulate(year)
+    data = data if data is not None else simulate(year)
     consumed = (data.interval_milli["GRID-IMP"] + data.interval_milli["PV-1"]
                 - data.interval_milli["GRID-EXP"])
     interval_months = (data.ends - pd.Timedelta(minutes=1)).month
@@ -59,6 +68,9 @@ def build_baseline_package(out_dir: Path, year: int = BASELINE_YEAR) -> Path:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "factory.yaml").write_text(FACTORY_YAML, encoding="utf-8")
-    rows = monthly_bills(year) + ledgers.activities(year)
+    data = simulate(year)
+    rows = monthly_bills(year, data) + ledgers.activities(year)
     write_table(out_dir / "activities.csv", ledgers.ACTIVITY_COLUMNS, rows)
+    write_table(out_dir / "production.csv", ledgers.PRODUCTION_COLUMNS, ledgers.production(year))
+    write_table(out_dir / "weather.csv", WEATHER_COLUMNS, daily_weather(data))
     return out_dir

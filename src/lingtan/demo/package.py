@@ -90,11 +90,25 @@ accounting:
   ets_factor_year: 2022          # latest published data year of the national ETS grid factor
   fuel_table: mee_2013
   natural_gas_tce: gas_field
+efficiency:
+  baseline: {year: 2023, heating_base_c: 18, cooling_base_c: 26}  # HDD18/CDD26 (GB 50176-2016) [R]
 declarations:                    # scheme inputs no module computes yet; fictional DEMO evidence
   green_factory_level: {value: national, evidence: "DEMO-绿色工厂公示文件 (fictional)"}
   js_management_plan: {value: true, evidence: "DEMO-零碳工厂建设方案 2024 (fictional)"}
   js_compliance_3y: {value: true, evidence: "DEMO-近三年合规承诺书 (fictional)"}
 """
+
+
+WEATHER_COLUMNS = ("date", "temp_air_c")
+
+
+def daily_weather(data: DemoSeries) -> list[dict[str, Any]]:
+    """Daily mean air temperature of the modelled year (interval ends shifted into their
+    interval, so 00:00 belongs to the day before), rounded to 0.01 °C."""
+    temp = data.weather["temp_air_c"]
+    days = (pd.DatetimeIndex(temp.index) - pd.Timedelta(minutes=1)).date
+    means = temp.groupby(days).mean()
+    return [{"date": day, "temp_air_c": f"{value:.2f}"} for day, value in means.items()]
 
 
 def to_milli(values: np.ndarray | pd.Series) -> np.ndarray:
@@ -319,5 +333,6 @@ def build_demo_package(out_dir: Path, *, year: int = 2025,
     write_table(out_dir / "instruments.csv", ledgers.INSTRUMENT_COLUMNS,
                 ledgers.instruments(year))
     write_table(out_dir / "equipment.csv", ledgers.EQUIPMENT_COLUMNS, ledgers.EQUIPMENT)
+    write_table(out_dir / "weather.csv", WEATHER_COLUMNS, daily_weather(data))
     _advance(progress, task)
     return out_dir

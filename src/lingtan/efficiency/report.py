@@ -10,6 +10,7 @@ from lingtan.accounting.inventory import load_site
 from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.efficiency.computing import computing_metrics
 from lingtan.efficiency.equipment import EquipmentItem, equipment_register
+from lingtan.efficiency.savings_view import savings_view
 from lingtan.efficiency.unit_energy import SCHEMA, unit_product_energy
 from lingtan.errors import InputError
 
@@ -38,6 +39,11 @@ def efficiency_report(
         "schema": SCHEMA, "year": year, "allocation": None, "rows": [], "warnings": []}
     out["computing"] = computing.to_dict() if computing is not None else None
     out["equipment"] = [item.to_dict() for item in _register(con, year, site_id)]
+    try:
+        out["savings"] = savings_view(con, year, site_id)
+    except InputError as exc:
+        out["savings"] = None
+        warnings.append(f"savings: {exc}")
     out["warnings"] = out["warnings"] + warnings
     return out
 

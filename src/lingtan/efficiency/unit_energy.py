@@ -71,7 +71,7 @@ def unit_product_energy(
     """
     site = load_site(con, site_id)
     months = months_of_year(year, site.timezone)
-    output, units = _monthly_output(con, site.id, year)
+    output, units = monthly_output(con, site.id, year)
     unit = _common_unit(units, year)
     elec, processes = _monthly_electricity(con, site.id, months)
     inventory = compute_inventory(con, year, site_id=site.id)
@@ -108,7 +108,7 @@ def _period_rows(result: UnitEnergyResult, period: str, kwh: float,
                                          p_kwh / total))
 
 
-def _monthly_output(con: duckdb.DuckDBPyConnection, site_id: str,
+def monthly_output(con: duckdb.DuckDBPyConnection, site_id: str,
                     year: int) -> tuple[dict[str, dict[str, float]], set[str]]:
     """Output per local month and product (pro rata by days), and the units used."""
     rows = con.execute(

@@ -37,7 +37,7 @@ SMALL_TABLES: dict[str, tuple[rec.Column, ...]] = {
     "production": rec.PRODUCTION,
     "instruments": rec.INSTRUMENTS,
 }
-KNOWN_FILES = (*SMALL_TABLES, "factors", "equipment", "energy_limits")
+KNOWN_FILES = (*SMALL_TABLES, "factors", "equipment", "energy_limits", "weather")
 
 
 @dataclass
@@ -158,7 +158,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
         parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases)
         problems += parsed[table].problems
     equipment_rows = _equipment_rows(con, pkg, files, problems)
-    reference_rows = _energy_limit_rows(pkg, problems)
+    reference_rows = _energy_limit_rows(pkg, problems) + _weather_rows(pkg, problems)
     _batch_meters(con, site.id, parsed.get("meters"))
     reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
                      for i, p in enumerate(pkg.readings)]
@@ -296,6 +296,25 @@ def _energy_limit_rows(pkg: _Package, problems: list[Problem]) -> list[dict[str,
         problems += exc.problems
         return []
     return [{"row_key": "energy_limits.csv", "content": path.read_text(encoding="utf-8")}]
+
+
+def _weather_rows(pkg: _Package, problems: list[Problem]) -> list[dict[str, Any]]:
+    """``weather.csv`` (``date, temp_air_c`` daily means), checked and kept as text."""
+    from lingtan.efficiency.weather import read_daily_weather
+
+    path = pkg.small.get("weather")
+    if path is None:
+        return []
+    try:
+        days = read_daily_weather(path.read_text(encoding="utf-8"), path.name)
+    except (PackageError, UnicodeDecodeError) as exc:
+        problems += getattr(exc, "problems", [Problem(path.name, None, None, str(exc))])
+        return []
+    if not days:
+        return []
+    # keyed by the span it covers, so packages of different years keep their own weather
+    key = f"weather:{min(days)}:{max(days)}"
+    return [{"row_key": key, "content": path.read_text(encoding="utf-8")}]
 
 
 def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Parsed | None) -> None:
