@@ -234,6 +234,17 @@ def efficiency_cmd(
         grade = f"{c['pue_status']}, GB 40879 [{c['grade_confidence']}]"
         out.print(f"算力设施 PUE {c['pue']:.3f} ({grade}) · CUE {c['cue_kgco2_per_kwh']:.3f}"
                   f" kgCO2/kWh · WUE {wue}", highlight=False)
+    candidates = [e["equipment_id"] for e in data["equipment"] if e["upgrade_candidate"]]
+    if data["equipment"]:
+        out.print(f"设备 equipment: {len(data['equipment'])} registered, upgrade candidates "
+                  f"(GB 18613): {', '.join(candidates) or 'none'}", highlight=False)
+    sv = data["savings"]
+    if sv:
+        m, regressors = sv["model"], ", ".join(sv["regressors"])
+        out.print(f"节能量 savings vs {sv['baseline_year']} baseline ({regressors};"
+                  f" R² {m['r_squared']:.3f}, CV(RMSE) {m['cv_rmse']:.1%}): "
+                  f"{sv['avoided_kwh']:,.0f} kWh, {sv['avoided_co2e_t']:,.1f} tCO2e avoided",
+                  highlight=False)
     for w in data["warnings"]:
         out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
 

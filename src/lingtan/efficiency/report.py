@@ -29,10 +29,11 @@ def efficiency_report(
         unit = unit_product_energy(con, year, site_id=site_id)
     except InputError as exc:
         warnings.append(f"unit-product energy: {exc}")
-    try:
-        computing = computing_metrics(con, year, site_id=site_id)
-    except InputError as exc:
-        warnings.append(f"computing facility: {exc}")
+    if _has_it_meters(con, site_id):
+        try:
+            computing = computing_metrics(con, year, site_id=site_id)
+        except InputError as exc:
+            warnings.append(f"computing facility: {exc}")
     if unit is None and computing is None:
         raise InputError("; ".join(warnings))
     out: dict[str, Any] = unit.to_dict() if unit is not None else {
@@ -55,3 +56,10 @@ def _register(con: duckdb.DuckDBPyConnection, year: int,
     for row in monthly_by_meter(con, site.id, months_of_year(year, site.timezone)).to_pylist():
         metered[row["meter_id"]] = metered.get(row["meter_id"], 0.0) + float(row["quantity"])
     return equipment_register(con, site.id, metered)
+
+
+def _has_it_meters(con: duckdb.DuckDBPyConnection, site_id: str | None) -> bool:
+    site = load_site(con, site_id)
+    row = con.execute("SELECT count(*) FROM meters WHERE site_id = ? AND is_current"
+                      " AND role = 'it_load'", [site.id]).fetchone()
+    return bool(row and row[0])
