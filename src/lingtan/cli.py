@@ -91,6 +91,9 @@ def inventory_cmd(
     gwp: Annotated[str | None, typer.Option(
         help="GWP set: AR4, AR5 or AR6 (default: factory.yaml).")] = None,
     site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+    publish: Annotated[bool, typer.Option(
+        "--publish", help="Store the result and chain its hash; `lingtan verify` re-runs it.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Annual GHG inventory: scope 1, scope 2 in three views, energy in tce."""
@@ -102,6 +105,10 @@ def inventory_cmd(
     try:
         with lingtan.open(db) as ws:
             inv = ws.inventory(year, site=site, gwp=gwp)
+            if publish:
+                from lingtan.store.published import publish_inventory
+
+                publish_inventory(ws.con, year, site_id=site, gwp=gwp)
     except LingtanError as exc:
         _fail(exc)
     if as_json:
@@ -264,6 +271,28 @@ def schemes_cmd(as_json: JsonOpt = False) -> None:
     for s in schemes:
         table.add_row(s.id, s.version, ", ".join(str(x) for x in s.levels), str(s.name.zh))
     out.print(table)
+
+
+@app.command("verify")
+def verify_cmd(db: DbOpt = Path("lingtan.duckdb"), as_json: JsonOpt = False) -> None:
+    """Check the audit chain, the stored data against it, and re-run published results."""
+    import lingtan
+    from lingtan.store.integrity import verify
+
+    try:
+        with lingtan.open(db) as ws:
+            report = verify(ws.con)
+    except LingtanError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif report.ok:
+        out.print(f"[green]verified[/]: {report.checked}", highlight=False)
+    else:
+        for problem in report.problems:
+            err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command("demo")

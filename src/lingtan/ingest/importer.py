@@ -27,6 +27,7 @@ from lingtan.ingest import readings as rd
 from lingtan.ingest import records as rec
 from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
 from lingtan.site import Site, read_site
+from lingtan.store.integrity import readings_digest, reference_hashes
 from lingtan.store.versioned import WriteCounts, write_versioned
 from lingtan.store.workspace import append_audit, utc_now
 from lingtan.units import Dimension, dimension_of
@@ -488,4 +489,6 @@ def _record_batch(
         "batch_id": batch_id, "package_sha256": digest.hexdigest(),
         "files": {f.name: f.sha256 for f in files}, "tables": summary.tables,
         "readings": summary.readings, "quarantined": summary.quarantined,
+        "readings_digest": readings_digest(con, pkg.site.id, batch_id),
+        "reference_hashes": reference_hashes(con, pkg.site.id, batch_id),
     })

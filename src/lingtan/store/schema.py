@@ -126,9 +126,18 @@ CREATE TABLE reference_files (
 );
 """
 
+_V3 = """
+CREATE TABLE published_results (
+    seq BIGINT NOT NULL, kind VARCHAR NOT NULL, site_id VARCHAR NOT NULL, year INTEGER NOT NULL,
+    params_json VARCHAR NOT NULL, result_json VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    at_utc TIMESTAMP NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial workspace schema", _V1),
     Migration(2, "reference files of a package (energy_limits.csv)", _V2),
+    Migration(3, "published results, re-run by verify", _V3),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

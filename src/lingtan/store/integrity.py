@@ -1,0 +1,140 @@
+"""Tamper evidence: what each import wrote, as digests in the audit log, and ``verify``.
+
+At import, lingtan records in the hash-chained audit log (a) for every meter and local
+UTC month the readings the batch wrote — count and exact sums of value, raw value and
+timestamp — and (b) the content hash of every reference row it wrote. ``verify`` then
+
+1. recomputes the audit chain (an edited or removed record breaks it);
+2. recomputes each batch's reading digests from the store (current rows of the batch
+   plus its superseded versions) and names the meter and month that no longer match;
+3. recomputes each stored reference row's content hash (sites, meters, activities,
+   production, instruments, user factors, equipment, reference files) and compares it
+   with the hash recorded at import;
+4. re-runs every published result from the stored inputs and compares it byte for byte,
+   naming the figures that differ.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from lingtan.store.schema import VERSIONED_TABLES
+from lingtan.store.versioned import row_sha256
+from lingtan.store.workspace import verify_audit_chain
+
+_DIGEST_SQL = """
+SELECT meter_id, strftime(ts_utc - INTERVAL 1 MICROSECOND, '%Y-%m') AS month, count(*),
+       CAST(sum(CAST(coalesce(value, 0) AS DECIMAL(38, 9))) AS VARCHAR),
+       CAST(sum(CAST(raw_value AS DECIMAL(38, 9))) AS VARCHAR),
+       CAST(sum(epoch_ms(ts_utc)) AS VARCHAR)
+FROM ({rows}) GROUP BY ALL ORDER BY ALL
+"""
+
+
+def readings_digest(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int
+                    ) -> dict[str, list[Any]]:
+    """``meter|month`` → [count, Σvalue, Σraw, Σts] of the readings batch ``batch_id`` wrote."""
+    rows = (f"SELECT meter_id, ts_utc, value, raw_value FROM readings WHERE site_id = "
+            f"'{_q(site_id)}' AND batch_id = {int(batch_id)} UNION ALL SELECT meter_id, ts_utc,"
+            f" value, raw_value FROM reading_versions WHERE site_id = '{_q(site_id)}'"
+            f" AND batch_id = {int(batch_id)}")
+    found = con.execute(_DIGEST_SQL.format(rows=rows)).fetchall()
+    return {f"{meter}|{month}": [int(n), s_value, s_raw, s_ts]
+            for meter, month, n, s_value, s_raw, s_ts in found}
+
+
+def reference_hashes(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int
+                     ) -> dict[str, str]:
+    """``table|key`` → row hash of every reference row the batch wrote."""
+    out = {}
+    for table, key in VERSIONED_TABLES.items():
+        for k, sha in con.execute(f"SELECT {key}, row_sha256 FROM {table} WHERE site_id = ?"
+                                  " AND batch_id = ?", [site_id, batch_id]).fetchall():
+            out[f"{table}|{k}"] = sha
+    return out
+
+
+@dataclass
+class VerifyReport:
+    """Outcome of :func:`verify`: ``ok`` when nothing differs."""
+
+    checked: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checked": self.checked, "problems": self.problems}
+
+
+def verify(con: duckdb.DuckDBPyConnection) -> VerifyReport:
+    """Check the audit chain, the stored data against it, and every published result."""
+    report = VerifyReport()
+    bad = verify_audit_chain(con)
+    report.problems += [f"audit record {seq}: hash chain broken (edited or removed)" for seq in bad]
+    records = con.execute("SELECT seq, action, subject, detail_json FROM audit_log ORDER BY seq"
+                          ).fetchall()
+    report.checked["audit_records"] = len(records)
+    for seq, action, subject, detail_json in records:
+        detail = json.loads(detail_json)
+        if action == "import":
+            _check_import(con, report, seq, subject, detail)
+    _check_row_hashes(con, report)
+    from lingtan.store.published import check_published
+
+    check_published(con, report)
+    return report
+
+
+def _check_import(con: duckdb.DuckDBPyConnection, report: VerifyReport, seq: int,
+                  site_id: str, detail: dict[str, Any]) -> None:
+    batch = int(detail["batch_id"])
+    recorded = detail.get("readings_digest", {})
+    now = readings_digest(con, site_id, batch)
+    for key in sorted(set(recorded) | set(now)):
+        if recorded.get(key) != now.get(key):
+            meter, month = key.split("|")
+            report.problems.append(
+                f"readings of meter {meter} in {month} (UTC) imported by batch {batch} (audit "
+                f"record {seq}) no longer match: recorded {recorded.get(key)}, now {now.get(key)}")
+    report.checked["reading_digests"] = report.checked.get("reading_digests", 0) + len(recorded)
+    hashes = reference_hashes(con, site_id, batch)
+    for key, sha in detail.get("reference_hashes", {}).items():
+        if hashes.get(key) != sha:
+            report.problems.append(f"{key.replace('|', ' row ')} written by batch {batch} is "
+                                   "missing or its hash changed")
+
+
+def _check_row_hashes(con: duckdb.DuckDBPyConnection, report: VerifyReport) -> None:
+    """Every stored reference row's content must still hash to its recorded hash."""
+    n = 0
+    for table, key in VERSIONED_TABLES.items():
+        cur = con.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in cur.description]
+        for values in cur.fetchall():
+            row = dict(zip(names, values, strict=True))
+            content = {c: _jsonable(v) for c, v in row.items()
+                       if c not in _BOOKKEEPING and c not in ("file", "row")}
+            n += 1
+            if row_sha256(content) != row["row_sha256"]:
+                report.problems.append(f"{table} row {row[key]} (version {row['version']}) was "
+                                       "changed after import: its content no longer matches "
+                                       "its hash")
+    report.checked["reference_rows"] = n
+
+
+_BOOKKEEPING = {"site_id", "version", "is_current", "batch_id", "row_sha256"}
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _q(text: str) -> str:
+    return text.replace("'", "''")
