@@ -273,12 +273,55 @@ def schemes_cmd(as_json: JsonOpt = False) -> None:
     out.print(table)
 
 
+@app.command("export")
+def export_cmd(
+    bundle: Annotated[Path, typer.Option("--bundle", help="Verifier bundle to write (.zip).")],
+    db: DbOpt = Path("lingtan.duckdb"),
+    site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+) -> None:
+    """Write a verifier bundle: data package, published results, chain head, manifest."""
+    import lingtan
+    from lingtan.accounting.inventory import load_site
+    from lingtan.store.bundle import export_bundle
+
+    try:
+        with lingtan.open(db) as ws:
+            manifest = export_bundle(ws.con, load_site(ws.con, site).id, bundle)
+    except LingtanError as exc:
+        _fail(exc)
+    except OSError as exc:
+        err.print(f"error: cannot write {bundle}: {exc.strerror}")
+        raise typer.Exit(1) from exc
+    out.print(f"bundle {bundle}: {len(manifest)} files")
+
+
 @app.command("verify")
-def verify_cmd(db: DbOpt = Path("lingtan.duckdb"), as_json: JsonOpt = False) -> None:
+def verify_cmd(
+    db: DbOpt = Path("lingtan.duckdb"),
+    bundle: Annotated[Path | None, typer.Option(
+        "--bundle", help="Verify a bundle in a fresh workspace instead.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Check the audit chain, the stored data against it, and re-run published results."""
     import lingtan
     from lingtan.store.integrity import verify
 
+    if bundle is not None:
+        from lingtan.store.bundle import verify_bundle
+
+        try:
+            problems = verify_bundle(bundle)
+        except LingtanError as exc:
+            _fail(exc)
+        if as_json:
+            print(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False))
+        for problem in problems if not as_json else []:
+            err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
+        if problems:
+            raise typer.Exit(1)
+        if not as_json:
+            out.print(f"[green]bundle verified[/]: {bundle}")
+        return
     try:
         with lingtan.open(db) as ws:
             report = verify(ws.con)
