@@ -273,6 +273,33 @@ def schemes_cmd(as_json: JsonOpt = False) -> None:
     out.print(table)
 
 
+@app.command("report")
+def report_cmd(
+    year: Annotated[int, typer.Option(help="Reporting year.")],
+    kind: Annotated[str, typer.Option(help="inventory (ISO 14064-1) or selfeval.")],
+    fmt: Annotated[str, typer.Option("--format", help="html or xlsx.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    lang: Annotated[str, typer.Option(help="zh (default) or en.")] = "zh",
+    scheme: Annotated[str, typer.Option(help="Scheme of the self-evaluation.")] = "jiangsu-2025",
+    db: DbOpt = Path("lingtan.duckdb"),
+    site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+) -> None:
+    """Write the inventory or zero-carbon self-evaluation report (HTML or XLSX, zh or en)."""
+    import lingtan
+    from lingtan.reports.run import build_report, write_report
+
+    if lang not in ("zh", "en"):
+        err.print(f"error: --lang must be zh or en, not {lang!r}")
+        raise typer.Exit(2)
+    try:
+        with lingtan.open(db) as ws:
+            report = build_report(ws.con, year, kind, lang, scheme=scheme, site_id=site)
+        path = write_report(report, fmt, output)
+    except LingtanError as exc:
+        _fail(exc)
+    out.print(f"wrote {path}")
+
+
 @app.command("export")
 def export_cmd(
     bundle: Annotated[Path, typer.Option("--bundle", help="Verifier bundle to write (.zip).")],

@@ -48,15 +48,31 @@ def run_demo(
             report = assess(ws.con, DEMO_SCHEME, year)
             efficiency = efficiency_report(ws.con, year)
             hourly = hourly_view(ws.con, year).to_dict()
+            reports = _write_reports(ws.con, year, Path(out_dir) / "reports")
             progress.advance(task)
     if console is not None:
         console.print(f"demo package: {package}  ·  workspace: {db}  ·  import: {summary.status}")
         print_inventory(inventory)
         _print_verdict(console, report.to_dict())
         _print_efficiency(console, efficiency, hourly)
-    return {"package": str(package), "baseline_package": str(baseline),
+        console.print(f"报告 reports: {', '.join(str(p) for p in reports)}", highlight=False)
+    return {"reports": [str(p) for p in reports], "package": str(package),
+            "baseline_package": str(baseline),
             "import": summary.as_dict(), "inventory": inventory.to_dict(),
             "assessment": report.to_dict(), "efficiency": efficiency, "hourly": hourly}
+
+
+def _write_reports(con: Any, year: int, folder: Path) -> list[Path]:
+    """One report of each kind in each format (zh), as a factory would hand them over."""
+    from lingtan.reports.run import build_report, write_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kind in ("inventory", "selfeval"):
+        report = build_report(con, year, kind, "zh", scheme=DEMO_SCHEME)
+        paths += [write_report(report, fmt, folder / f"{kind}-{year}-zh.{fmt}")
+                  for fmt in ("html", "xlsx")]
+    return paths
 
 
 def _print_efficiency(console: Console, eff: dict[str, Any], hourly: dict[str, Any]) -> None:
