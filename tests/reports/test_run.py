@@ -39,7 +39,7 @@ def test_bad_inputs(tmp_path: Path, db: str) -> None:
     base = ["report", "--year", "2025", "--kind", "inventory", "--db", db]
     bad_path = runner.invoke(app, [*base, "--format", "html", "-o", str(tmp_path / "no" / "x")])
     assert bad_path.exit_code == 1 and "cannot write" in bad_path.output
-    assert runner.invoke(app, [*base, "--format", "pdf", "-o", str(tmp_path / "x")]).exit_code == 1
+    assert runner.invoke(app, [*base, "--format", "doc", "-o", str(tmp_path / "x")]).exit_code == 1
     no_year = runner.invoke(app, ["report", "--year", "2019", "--kind", "inventory",
                                   "--format", "html", "-o", str(tmp_path / "y"), "--db", db])
     assert no_year.exit_code == 1 and "no readings or activities in 2019" in no_year.output

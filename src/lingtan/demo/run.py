@@ -71,7 +71,7 @@ def _write_reports(con: Any, year: int, folder: Path) -> list[Path]:
     for kind in ("inventory", "selfeval"):
         report = build_report(con, year, kind, "zh", scheme=DEMO_SCHEME)
         paths += [write_report(report, fmt, folder / f"{kind}-{year}-zh.{fmt}")
-                  for fmt in ("html", "xlsx")]
+                  for fmt in ("html", "xlsx", "pdf")]
     return paths
 
 

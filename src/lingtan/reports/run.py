@@ -14,7 +14,7 @@ from lingtan.reports.model import Report, build_inventory_report, build_selfeval
 from lingtan.reports.xlsx import write_xlsx
 
 Kind = Literal["inventory", "selfeval"]
-FORMATS = ("html", "xlsx")
+FORMATS = ("html", "xlsx", "pdf")
 
 
 def build_report(con: duckdb.DuckDBPyConnection, year: int, kind: str, lang: str, *,
@@ -55,8 +55,11 @@ def write_report(report: Report, fmt: str, path: Path) -> Path:
         Unknown format, or the output path cannot be written (named).
     """
     if fmt not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)} (PDF is not available "
-                         f"yet), not {fmt!r}")
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if fmt == "pdf":
+        from lingtan.reports.pdf import write_pdf
+
+        return write_pdf(report, path)
     try:
         return write_html(report, path) if fmt == "html" else write_xlsx(report, path)
     except OSError as exc:
