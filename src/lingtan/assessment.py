@@ -144,15 +144,12 @@ def _year_emissions(inv: Inventory) -> YearEmissions:
     """Figures of one inventory, with the location-based tCO2 the instruments cover."""
     covered_mwh = sum(ln.activity_quantity for ln in inv.lines
                       if ln.view == "market" and ln.source == "green_instruments")
-    location_factor = next((ln.factors[0]["value"] for ln in inv.lines
-                            if ln.view == "location" and ln.category == "purchased_electricity"
-                            and ln.factors), 0.0)
     return YearEmissions(
         scope1_tco2e=inv.views["location"].scope1_tco2e,
         scope2_location_tco2e=inv.views["location"].scope2_tco2e,
         scope2_market_tco2e=inv.views["market"].scope2_tco2e,
         offsets_tco2e=sum(inv.instruments_claimed.get(k, 0.0) for k in CREDIT_KINDS),
-        covered_tco2e=covered_mwh * float(location_factor),
+        covered_tco2e=covered_mwh * inv.grid_factor("location"),
     )
 
 

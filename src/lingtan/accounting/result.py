@@ -61,6 +61,13 @@ class Inventory:
         """Ids of user factors (``factors.csv``) that this result used."""
         return [f.factor_id for f in self.factors if f.origin == "user"]
 
+    def grid_factor(self, view: str = "location") -> float:
+        """Value of the grid factor the purchased-electricity line of ``view`` used
+        [tCO2/MWh] (0 when the site bought no grid electricity)."""
+        return float(next((ln.factors[0]["value"] for ln in self.lines
+                           if ln.view == view and ln.category == "purchased_electricity"
+                           and ln.factors), 0.0))
+
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON document."""
         return {

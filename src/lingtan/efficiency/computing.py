@@ -20,9 +20,8 @@ from typing import Any
 
 import duckdb
 
-from lingtan.accounting.inventory import compute_inventory, load_site
-from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.efficiency.grades import pue_grade
+from lingtan.efficiency.year_data import YearData, year_data
 from lingtan.errors import NoDataError
 from lingtan.units import factor_to
 
@@ -48,7 +47,8 @@ class ComputingMetrics:
 
 
 def computing_metrics(
-    con: duckdb.DuckDBPyConnection, year: int, *, site_id: str | None = None
+    con: duckdb.DuckDBPyConnection, year: int, *, site_id: str | None = None,
+    data: YearData | None = None,
 ) -> ComputingMetrics:
     """PUE, CUE, WUE of ``year`` from the site's meters and inventory.
 
@@ -57,8 +57,8 @@ def computing_metrics(
     NoDataError
         If no ``it_load`` meter has readings in ``year``.
     """
-    site = load_site(con, site_id)
-    totals = _totals_by_role(con, site.id, year, site.timezone)
+    data = data or year_data(con, year, site_id)
+    site, totals = data.site, data.totals("carrier", "role")
     it_kwh = totals.get(("electricity", "it_load"), 0.0)
     if it_kwh <= 0:
         raise NoDataError(f"site {site.id!r} has no IT-load meter readings (role it_load) "
@@ -66,8 +66,7 @@ def computing_metrics(
     facility_kwh = (totals.get(("electricity", "grid_import"), 0.0)
                     + totals.get(("electricity", "generation"), 0.0)
                     - totals.get(("electricity", "grid_export"), 0.0))
-    inventory = compute_inventory(con, year, site_id=site.id)
-    co2_t = sum(ln.co2e_t for ln in inventory.lines
+    co2_t = sum(ln.co2e_t for ln in data.inventory.lines
                 if ln.view == "location" and ln.category.endswith("_electricity"))
     water_m3 = sum(v for (carrier, _), v in totals.items() if carrier == "water")
     pue = facility_kwh / it_kwh
@@ -76,12 +75,3 @@ def computing_metrics(
         site.id, year, facility_kwh, it_kwh, pue, co2_t * 1000.0 / it_kwh,
         water_m3 * factor_to("m3", "L") / it_kwh if water_m3 else None,
         grade.grade, grade.status, grade.source, grade.confidence)
-
-
-def _totals_by_role(con: duckdb.DuckDBPyConnection, site_id: str, year: int,
-                    timezone: str) -> dict[tuple[str, str], float]:
-    totals: dict[tuple[str, str], float] = {}
-    for row in monthly_by_meter(con, site_id, months_of_year(year, timezone)).to_pylist():
-        key = (row["carrier"], row["role"])
-        totals[key] = totals.get(key, 0.0) + float(row["quantity"])
-    return totals

@@ -6,12 +6,11 @@ from typing import Any
 
 import duckdb
 
-from lingtan.accounting.inventory import load_site
-from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.efficiency.computing import computing_metrics
-from lingtan.efficiency.equipment import EquipmentItem, equipment_register
+from lingtan.efficiency.equipment import equipment_register
 from lingtan.efficiency.savings_view import savings_view
 from lingtan.efficiency.unit_energy import SCHEMA, unit_product_energy
+from lingtan.efficiency.year_data import year_data
 from lingtan.errors import InputError
 
 
@@ -23,15 +22,16 @@ def efficiency_report(
     A part without its data (no production; no ``it_load`` meter) is ``None`` with the
     reason in ``warnings``; if neither part has data, the first reason is raised.
     """
+    data = year_data(con, year, site_id)
     warnings: list[str] = []
     unit = computing = None
     try:
-        unit = unit_product_energy(con, year, site_id=site_id)
+        unit = unit_product_energy(con, year, data=data)
     except InputError as exc:
         warnings.append(f"unit-product energy: {exc}")
-    if _has_it_meters(con, site_id):
+    if _has_it_meters(con, data.site.id):
         try:
-            computing = computing_metrics(con, year, site_id=site_id)
+            computing = computing_metrics(con, year, data=data)
         except InputError as exc:
             warnings.append(f"computing facility: {exc}")
     if unit is None and computing is None:
@@ -39,9 +39,10 @@ def efficiency_report(
     out: dict[str, Any] = unit.to_dict() if unit is not None else {
         "schema": SCHEMA, "year": year, "allocation": None, "rows": [], "warnings": []}
     out["computing"] = computing.to_dict() if computing is not None else None
-    out["equipment"] = [item.to_dict() for item in _register(con, year, site_id)]
+    metered = data.totals("meter_id")
+    out["equipment"] = [i.to_dict() for i in equipment_register(con, data.site.id, metered)]
     try:
-        out["savings"] = savings_view(con, year, site_id)
+        out["savings"] = savings_view(con, year, data=data)
     except InputError as exc:
         out["savings"] = None
         warnings.append(f"savings: {exc}")
@@ -49,17 +50,7 @@ def efficiency_report(
     return out
 
 
-def _register(con: duckdb.DuckDBPyConnection, year: int,
-              site_id: str | None) -> list[EquipmentItem]:
-    site = load_site(con, site_id)
-    metered: dict[str, float] = {}
-    for row in monthly_by_meter(con, site.id, months_of_year(year, site.timezone)).to_pylist():
-        metered[row["meter_id"]] = metered.get(row["meter_id"], 0.0) + float(row["quantity"])
-    return equipment_register(con, site.id, metered)
-
-
-def _has_it_meters(con: duckdb.DuckDBPyConnection, site_id: str | None) -> bool:
-    site = load_site(con, site_id)
+def _has_it_meters(con: duckdb.DuckDBPyConnection, site_id: str) -> bool:
     row = con.execute("SELECT count(*) FROM meters WHERE site_id = ? AND is_current"
-                      " AND role = 'it_load'", [site.id]).fetchone()
+                      " AND role = 'it_load'", [site_id]).fetchone()
     return bool(row and row[0])

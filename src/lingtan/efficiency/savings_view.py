@@ -19,8 +19,6 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from lingtan.accounting.inventory import compute_inventory, load_site
-from lingtan.accounting.metered import monthly_by_meter, months_of_year
 from lingtan.efficiency.baseline import (
     degree_days_by_month,
     fit_baseline,
@@ -28,25 +26,24 @@ from lingtan.efficiency.baseline import (
 )
 from lingtan.efficiency.unit_energy import monthly_output
 from lingtan.efficiency.weather import read_daily_weather
+from lingtan.efficiency.year_data import YearData, spread_by_month, year_data
 from lingtan.errors import InputError
 from lingtan.units import factor_to
 
-_SIGN = {"grid_import": 1.0, "generation": 1.0, "grid_export": -1.0}
 
-
-def savings_view(con: duckdb.DuckDBPyConnection, year: int,
-                 site_id: str | None = None) -> dict[str, Any] | None:
+def savings_view(con: duckdb.DuckDBPyConnection, year: int, site_id: str | None = None,
+                 data: YearData | None = None) -> dict[str, Any] | None:
     """Baseline model and monthly savings of ``year``; ``None`` if no baseline is set."""
-    site = load_site(con, site_id)
-    cfg = site.efficiency.baseline
+    data = data or year_data(con, year, site_id)
+    cfg = data.site.efficiency.baseline
     if cfg is None:
         return None
-    weather = _weather(con, site.id)
-    base = _monthly_inputs(con, site.id, cfg.year, site.timezone, weather, cfg)
+    weather = _weather(con, data.site.id)
+    base = _monthly_inputs(year_data(con, cfg.year, data.site.id), weather, cfg)
     regressors = {k: v for k, v in base["x"].items() if np.ptp(v) > 0}
     model = fit_baseline(base["months"], base["kwh"], **regressors)
-    now = _monthly_inputs(con, site.id, year, site.timezone, weather, cfg)
-    factor = _location_factor(con, site.id, year)
+    now = _monthly_inputs(data, weather, cfg)
+    factor = data.inventory.grid_factor("location")
     result = ipmvp_option_c_savings(model, now["months"], now["kwh"],
                                     factor_tco2_per_mwh=factor,
                                     **{k: now["x"][k] for k in regressors})
@@ -66,11 +63,10 @@ def _weather(con: duckdb.DuckDBPyConnection, site_id: str) -> dict[dt.date, floa
     return days
 
 
-def _monthly_inputs(con: duckdb.DuckDBPyConnection, site_id: str, year: int, timezone: str,
-                    weather: dict[dt.date, float], cfg: Any) -> dict[str, Any]:
-    months = [m.label for m in months_of_year(year, timezone)]
-    kwh = _monthly_kwh(con, site_id, year, timezone)
-    output, _ = monthly_output(con, site_id, year)
+def _monthly_inputs(data: YearData, weather: dict[dt.date, float], cfg: Any) -> dict[str, Any]:
+    year, months = data.year, data.month_labels
+    kwh = _monthly_kwh(data)
+    output, _ = monthly_output(data.con, data.site.id, year)
     days = sorted(d for d in weather if d.year == year)
     if not days:
         raise InputError(f"weather.csv has no days in {year}")
@@ -83,27 +79,17 @@ def _monthly_inputs(con: duckdb.DuckDBPyConnection, site_id: str, year: int, tim
         "cdd": np.array([cdd.get(m, 0.0) for m in months])}}
 
 
-def _monthly_kwh(con: duckdb.DuckDBPyConnection, site_id: str, year: int,
-                 timezone: str) -> dict[str, float]:
-    kwh: dict[str, float] = defaultdict(float)
-    for row in monthly_by_meter(con, site_id, months_of_year(year, timezone)).to_pylist():
-        if row["carrier"] == "electricity" and row["role"] in _SIGN:
-            kwh[row["month"]] += _SIGN[row["role"]] * float(row["quantity"])
-    bills = con.execute(
+def _monthly_kwh(data: YearData) -> dict[str, float]:
+    """Metered electricity consumed plus ``purchased_electricity`` bills, per month."""
+    kwh: dict[str, float] = defaultdict(float, data.consumed_kwh_by_month())
+    year = data.year
+    bills = data.con.execute(
         "SELECT period_start, period_end, quantity, unit FROM activities WHERE site_id = ?"
         " AND is_current AND category = 'purchased_electricity' AND period_start <= ?"
-        " AND period_end >= ?", [site_id, dt.date(year, 12, 31), dt.date(year, 1, 1)]).fetchall()
+        " AND period_end >= ?", [data.site.id, dt.date(year, 12, 31), dt.date(year, 1, 1)]
+    ).fetchall()
     for start, end, quantity, unit in bills:
-        per_day = quantity * factor_to(unit, "kWh") / ((end - start).days + 1)
-        day = start
-        while day <= end:
-            if day.year == year:
-                kwh[f"{year}-{day.month:02d}"] += per_day
-            day += dt.timedelta(days=1)
+        for month, share in spread_by_month(start, end, quantity * factor_to(unit, "kWh"),
+                                            year).items():
+            kwh[month] += share
     return dict(kwh)
-
-
-def _location_factor(con: duckdb.DuckDBPyConnection, site_id: str, year: int) -> float:
-    inv = compute_inventory(con, year, site_id=site_id)
-    return float(next(ln.factors[0]["value"] for ln in inv.lines
-                      if ln.view == "location" and ln.category == "purchased_electricity"))

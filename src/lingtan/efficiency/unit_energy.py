@@ -22,8 +22,7 @@ from typing import Any
 
 import duckdb
 
-from lingtan.accounting.inventory import compute_inventory, load_site
-from lingtan.accounting.metered import monthly_by_meter, months_of_year
+from lingtan.efficiency.year_data import YearData, spread_by_month, year_data
 from lingtan.errors import InputError
 
 SCHEMA = "lingtan.efficiency/1"
@@ -60,31 +59,33 @@ class UnitEnergyResult:
 
 
 def unit_product_energy(
-    con: duckdb.DuckDBPyConnection, year: int, *, site_id: str | None = None
+    con: duckdb.DuckDBPyConnection, year: int, *, site_id: str | None = None,
+    data: YearData | None = None,
 ) -> UnitEnergyResult:
     """Monthly and yearly kWh (and yearly kgce) per unit of each product and process.
+
+    ``data`` lets a caller that already read the year (:func:`year_data`) share it.
 
     Raises
     ------
     InputError
         If the site has no production in ``year`` or its products use different units.
     """
-    site = load_site(con, site_id)
-    months = months_of_year(year, site.timezone)
+    data = data or year_data(con, year, site_id)
+    site = data.site
     output, units = monthly_output(con, site.id, year)
     unit = _common_unit(units, year)
-    elec, processes = _monthly_electricity(con, site.id, months)
-    inventory = compute_inventory(con, year, site_id=site.id)
+    elec, processes = data.consumed_kwh_by_month(), _processes(data)
     result = UnitEnergyResult(site.id, year, (
         f"site energy allocated to products in proportion to output ({unit}); a process "
         "(sub-meter) divided by the total output; months in kWh of electricity, the year "
         "also in kgce (GB/T 2589 equivalent value, from the inventory)"))
-    for m in months:
-        _period_rows(result, m.label, elec.get(m.label, 0.0), processes.get(m.label, {}),
-                     output.get(m.label, {}), unit)
+    for month in data.month_labels:
+        _period_rows(result, month, elec.get(month, 0.0), processes.get(month, {}),
+                     output.get(month, {}), unit)
     year_output = _sum_output(output)
-    _period_rows(result, str(year), sum(elec.values()), _sum_processes(processes),
-                 year_output, unit, kgce=inventory.energy_tce * 1000.0)
+    _period_rows(result, str(year), sum(elec.values()), _sum_output(processes),
+                 year_output, unit, kgce=data.inventory.energy_tce * 1000.0)
     return result
 
 
@@ -119,12 +120,8 @@ def monthly_output(con: duckdb.DuckDBPyConnection, site_id: str,
         raise InputError(f"site {site_id!r} has no production in {year} (production.csv)")
     out: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for start, end, product, quantity, _ in rows:
-        days = (end - start).days + 1
-        day = start
-        while day <= end:
-            if day.year == year:
-                out[f"{year}-{day.month:02d}"][product] += quantity / days
-            day += dt.timedelta(days=1)
+        for month, share in spread_by_month(start, end, quantity, year).items():
+            out[month][product] += share
     return {k: dict(v) for k, v in out.items()}, {str(r[4]) for r in rows}
 
 
@@ -135,20 +132,13 @@ def _common_unit(units: set[str], year: int) -> str:
     return next(iter(units))
 
 
-def _monthly_electricity(con: duckdb.DuckDBPyConnection, site_id: str, months: list[Any]
-                         ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    sign = {"grid_import": 1.0, "generation": 1.0, "grid_export": -1.0}
-    elec: dict[str, float] = defaultdict(float)
-    processes: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in monthly_by_meter(con, site_id, months).to_pylist():
-        if row["carrier"] != "electricity":
-            continue
-        kwh = float(row["quantity"])
-        if row["role"] in sign:
-            elec[row["month"]] += sign[row["role"]] * kwh
-        elif row["role"] == "submeter":
-            processes[row["month"]][row["meter_id"]] = kwh
-    return dict(elec), dict(processes)
+def _processes(data: YearData) -> dict[str, dict[str, float]]:
+    """Sub-meter electricity per month and meter [kWh]."""
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in data.rows:
+        if r["carrier"] == "electricity" and r["role"] == "submeter":
+            out[r["month"]][r["meter_id"]] = float(r["quantity"])
+    return dict(out)
 
 
 def _sum_output(output: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -157,7 +147,3 @@ def _sum_output(output: dict[str, dict[str, float]]) -> dict[str, float]:
         for product, quantity in per_product.items():
             total[product] += quantity
     return dict(total)
-
-
-def _sum_processes(processes: dict[str, dict[str, float]]) -> dict[str, float]:
-    return _sum_output(processes)
