@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lingtan.demo import ledgers
+from lingtan.demo import ledgers, timeline
 from lingtan.demo.package import (
     FACTORY_YAML,
     MILLI,
@@ -39,10 +39,10 @@ def monthly_bills(year: int = BASELINE_YEAR,
     data = data if data is not None else simulate(year)
     consumed = (data.interval_milli["GRID-IMP"] + data.interval_milli["PV-1"]
                 - data.interval_milli["GRID-EXP"])
-    interval_months = (data.ends - pd.Timedelta(minutes=1)).month
+    interval_months = timeline.interval_dates(data.ends).month
     gas_ends = pd.date_range(dt.datetime(year, 1, 1, 1), periods=len(data.gas_hourly_milli),
                              freq="h")
-    gas_months = (gas_ends - pd.Timedelta(minutes=1)).month
+    gas_months = timeline.interval_dates(gas_ends).month
     rows: list[dict[str, Any]] = []
     for month in range(1, 13):
         first = dt.date(year, month, 1)

@@ -106,7 +106,7 @@ def daily_weather(data: DemoSeries) -> list[dict[str, Any]]:
     """Daily mean air temperature of the modelled year (interval ends shifted into their
     interval, so 00:00 belongs to the day before), rounded to 0.01 °C."""
     temp = data.weather["temp_air_c"]
-    days = (pd.DatetimeIndex(temp.index) - pd.Timedelta(minutes=1)).date
+    days = timeline.interval_dates(pd.DatetimeIndex(temp.index)).date
     means = temp.groupby(days).mean()
     return [{"date": day, "temp_air_c": f"{value:.2f}"} for day, value in means.items()]
 
