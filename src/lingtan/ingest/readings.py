@@ -35,7 +35,6 @@ from lingtan.ingest.timeparse import FixedOffset, fixed_offset, utc_expression
 
 REQUIRED = ("meter_id", "timestamp", "value")
 OPTIONAL = ("flag",)
-FLAGS = ("reset",)
 
 #: Problem bit of ``rd_parsed.problem`` → (field, SQL reason; ``t`` = the row as text).
 _REASONS: dict[int, tuple[str, str]] = {
