@@ -307,15 +307,15 @@ def _weather_rows(pkg: _Package, problems: list[Problem]) -> list[dict[str, Any]
     if path is None:
         return []
     try:
-        days = read_daily_weather(path.read_text(encoding="utf-8"), path.name)
+        text = path.read_text(encoding="utf-8")
+        days = read_daily_weather(text, path.name)
     except (PackageError, UnicodeDecodeError) as exc:
         problems += getattr(exc, "problems", [Problem(path.name, None, None, str(exc))])
         return []
     if not days:
         return []
     # keyed by the span it covers, so packages of different years keep their own weather
-    key = f"weather:{min(days)}:{max(days)}"
-    return [{"row_key": key, "content": path.read_text(encoding="utf-8")}]
+    return [{"row_key": f"weather:{min(days)}:{max(days)}", "content": text}]
 
 
 def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Parsed | None) -> None:
