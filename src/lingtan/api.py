@@ -14,7 +14,9 @@ from lingtan.ingest.importer import ImportSummary, import_package
 from lingtan.store.workspace import DEFAULT_DB, connect
 
 if TYPE_CHECKING:
+    from lingtan.accounting.monthly import MonthlyInventory
     from lingtan.assessment import AssessmentReport
+    from lingtan.instruments.holdings import Holdings
     from lingtan.matching.site import HourlyView
 
 
@@ -40,6 +42,14 @@ class Workspace:
         """The GHG inventory of ``year`` (see :func:`compute_inventory`)."""
         return compute_inventory(self.con, year, site_id=site, gwp=gwp)
 
+    def monthly(self, year: int, *, site: str | None = None,
+                gwp: str | None = None) -> MonthlyInventory:
+        """The inventory month by month (see
+        :func:`lingtan.accounting.monthly.monthly_inventory`)."""
+        from lingtan.accounting.monthly import monthly_inventory
+
+        return monthly_inventory(self.con, year, site_id=site, gwp=gwp)
+
     def assess(self, scheme: str, year: int, *, site: str | None = None,
                definition: str | None = None) -> AssessmentReport:
         """Evaluate ``year`` against a scheme (see :func:`lingtan.assessment.assess`)."""
@@ -59,6 +69,12 @@ class Workspace:
         from lingtan.efficiency.report import efficiency_report
 
         return efficiency_report(self.con, year, site_id=site)
+
+    def instruments(self, year: int, *, site: str | None = None) -> Holdings:
+        """Instruments held at 31 December ``year`` (``lingtan instruments``)."""
+        from lingtan.instruments.holdings import holdings
+
+        return holdings(self.con, year, site_id=site)
 
     def close(self) -> None:
         self.con.close()

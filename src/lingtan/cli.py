@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,6 +21,9 @@ from rich.table import Table
 from lingtan.accounting.result import Inventory
 from lingtan.errors import LingtanError
 from lingtan.ingest.importer import ImportSummary
+
+if TYPE_CHECKING:
+    from lingtan.api import Workspace
 
 app = typer.Typer(
     name="lingtan", help="零碳 lingtan — energy and carbon management for zero-carbon factories.",
@@ -32,11 +36,28 @@ DbOpt = Annotated[Path, typer.Option("--db", help="Workspace DuckDB file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the documented JSON result.")]
 
 
-def _fail(exc: Exception) -> None:
+def _fail(exc: Exception) -> NoReturn:
     """Print the error (user text is never markup; one problem per line) and exit 1."""
     err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
               soft_wrap=True)
     raise typer.Exit(1)
+
+
+def _document(db: Path, as_json: bool,
+              compute: Callable[[Workspace], dict[str, Any]]) -> dict[str, Any] | None:
+    """``compute`` on the workspace ``db``; a library error exits 1. With ``--json`` the
+    document is printed and ``None`` returned, else the document is returned to show."""
+    import lingtan
+
+    try:
+        with lingtan.open(db) as ws:
+            data = compute(ws)
+    except LingtanError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return None
+    return data
 
 
 @app.command("import")
@@ -215,16 +236,10 @@ def efficiency_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Unit-product energy per product and process; PUE/CUE/WUE of computing facilities."""
-    import lingtan
     from lingtan.efficiency.report import efficiency_report
 
-    try:
-        with lingtan.open(db) as ws:
-            data = efficiency_report(ws.con, year, site_id=site)
-    except LingtanError as exc:
-        _fail(exc)
-    if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+    data = _document(db, as_json, lambda ws: efficiency_report(ws.con, year, site_id=site))
+    if data is None:
         return
     rows = [r for r in data["rows"] if r["period"] == str(year)]
     if rows:
@@ -254,6 +269,51 @@ def efficiency_cmd(
                   highlight=False)
     for w in data["warnings"]:
         out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
+
+
+@app.command("instruments")
+def instruments_cmd(
+    year: Annotated[int, typer.Option(help="Reporting year (balances as of 31 December).")],
+    db: DbOpt = Path("lingtan.duckdb"),
+    site: Annotated[str | None, typer.Option(help="Site id (needed when several).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Green instruments held at year end, retired, claimed for the year and expired."""
+    from lingtan.instruments.holdings import holdings
+
+    data = _document(db, as_json, lambda ws: holdings(ws.con, year, site_id=site).to_dict())
+    if data is None:
+        return
+    if not data["lots"] and not data["by_kind"]:
+        out.print(f"{data['site']} {year}: no instruments", highlight=False)
+        return
+    fields = [f for f in _QUANTITIES if f in _ALWAYS or any(k[f] for k in data["by_kind"].values())]
+    heads = {"claimed_for_year": f"claimed {year}"}
+    table = Table("类型 kind", "unit", *(heads.get(f, f) for f in fields),
+                  title=f"{data['site']} 环境权益 instruments as of {data['as_of']}")
+    for kind, k in data["by_kind"].items():
+        table.add_row(kind, k["unit"], *(_qty(k[f]) for f in fields))
+    out.print(table)
+    lots = Table()
+    lots.add_column("lot", no_wrap=True)
+    for head in ("kind", "month/vintage", "held", "retired", "valid until"):
+        lots.add_column(head)
+    for lot in data["lots"]:
+        when = lot["generation_month"] or str(lot["vintage"] or "")
+        until = (lot["valid_until"] or "") + (" [red]expired[/]" if lot["expired"] else "")
+        lots.add_row(escape(lot["lot_id"]), lot["kind"], when, _qty(lot["held"]),
+                     _qty(lot["retired"]), until)
+    out.print(lots)
+
+
+_QUANTITIES = ("acquired", "held", "retired", "claimed_for_year", "expired", "transferred",
+               "cancelled")
+_ALWAYS = ("acquired", "held", "retired", "claimed_for_year")
+
+
+def _qty(value: float) -> str:
+    """A quantity without trailing zeros: ``1,200``, ``25.5``."""
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
 
 
 @app.command("schemes")

@@ -80,3 +80,38 @@ def test_national_guideline_findings_go_to_their_path(docs: dict[str, Any]) -> N
          "source": "s5", "level": "all", "required": True, "gap": None}])
     report = build_selfeval_report(docs["inventory"], assessment, None, None, "en")
     assert report.table("path5.findings").rows[0][4] == "e5"
+
+
+def test_selfeval_shows_instruments_held(docs: dict[str, Any]) -> None:
+    """examples/minimal: GEC-2025-A (100 MWh) and CCER-2025-1 (50 tCO2e) are retired in
+    January 2026 for 2025, so on 2025-12-31 both are still held and fully claimed."""
+    from lingtan import open as open_ws
+    from lingtan.reports.run import build_report
+
+    from .conftest import MINIMAL
+
+    with open_ws(":memory:") as ws:
+        ws.import_package(MINIMAL)
+        held = ws.instruments(2025).to_dict()
+        built = build_report(ws.con, 2025, "selfeval", "en")
+    report = build_selfeval_report(docs["inventory"], docs["assessment"], lang="en",
+                                   holdings=held)
+    table = report.table("holdings")
+    assert table.columns == ["Kind", "Unit", "Acquired", "Held at year end",
+                             "Retired, claimed for the year", "Retired (total)", "Expired",
+                             "Cancelled"]
+    assert table.rows == [["CCER", "tCO2e", 50.0, 50.0, 50.0, 0.0, 0.0, 0.0],
+                          ["GEC", "MWh", 100.0, 100.0, 100.0, 0.0, 0.0, 0.0]]
+    path6 = next(s for s in report.sections if s.key == "path6")
+    assert "as of 2025-12-31" in path6.paragraphs[0]
+    assert built.table("holdings").rows == table.rows  # lingtan report passes it on
+
+
+def test_selfeval_without_holdings_keeps_the_ledger_note(docs: dict[str, Any]) -> None:
+    report = build_selfeval_report(docs["inventory"], docs["assessment"], lang="en")
+    with pytest.raises(KeyError):
+        report.table("holdings")
+    path6 = next(s for s in report.sections if s.key == "path6")
+    assert path6.paragraphs == [
+        "Balances held are not part of the inventory document; see the instrument ledger "
+        "(lingtan.instruments)."]

@@ -99,13 +99,35 @@ def compute_inventory(
     return calc.run()
 
 
+def compute_month(con: duckdb.DuckDBPyConnection, site: Site, year: int, month: int, *,
+                  gwp: str | None = None) -> Inventory:
+    """The inventory of one local calendar month of ``year`` (for monthly charts).
+
+    The same calculation as :func:`compute_inventory` on the month's readings and on
+    activities pro-rated by the days they share with the month; instruments are claimed
+    per year, not per month, so none are applied (the market view of a month is the
+    residual-mix view of all its grid electricity and is not reported).
+
+    Raises
+    ------
+    NoDataError
+        If the site has neither readings nor activities in that month.
+    """
+    calc = _Calculation(con, site, year, gwp or site.accounting.gwp, month=month)
+    return calc.run()
+
+
 class _Calculation:
     """One inventory run; holds the inputs while lines are built, returns an Inventory."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, site: Site, year: int, gwp_set: str) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, site: Site, year: int, gwp_set: str,
+                 month: int | None = None) -> None:
         self.con, self.site, self.year, self.gwp_set = con, site, year, gwp_set
         self.library = site_library(con, site.id)
-        self.months = months_of_year(year, site.timezone)
+        months = months_of_year(year, site.timezone)
+        self.month = month
+        self.months = months if month is None else [months[month - 1]]
+        self.period = str(year) if month is None else self.months[0].label
         self.lines: list[Line] = []
         self.warnings: list[str] = []
         self.factors_used: dict[str, Factor] = {}
@@ -116,7 +138,8 @@ class _Calculation:
         metered = self._metered()
         activities = self._activities()
         if not metered and not activities:
-            raise NoDataError(f"site {self.site.id!r} has no readings or activities in {self.year}")
+            raise NoDataError(
+                f"site {self.site.id!r} has no readings or activities in {self.period}")
         groups = self._group(metered, activities)
         self._scope1(groups)
         elec = self._electricity_inputs(groups)
@@ -155,12 +178,12 @@ class _Calculation:
             missing = expected - m["n"]
             self.warnings.append(
                 f"meter {meter_id}: {missing} of {expected} {minutes}-minute intervals in "
-                f"{self.year} have no reading ({missing / expected:.2%}); not filled — totals "
+                f"{self.period} have no reading ({missing / expected:.2%}); not filled — totals "
                 "use the readings present"
             )
 
     def _activities(self) -> list[dict[str, Any]]:
-        start, end = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        start, end = _period_dates(self.year, self.month)
         rows = self.con.execute(
             "SELECT activity_id, period_start, period_end, category, source, quantity, unit,"
             " row_sha256 FROM activities WHERE site_id = ? AND is_current"
@@ -172,7 +195,7 @@ class _Calculation:
             share = _overlap_share(p0, p1, start, end)
             if share < 1:
                 self.warnings.append(
-                    f"activity {aid} ({p0}…{p1}) straddles {self.year}: {share:.4f} of it "
+                    f"activity {aid} ({p0}…{p1}) straddles {self.period}: {share:.4f} of it "
                     "counted, pro rata by days"
                 )
             out.append({"id": aid, "category": category, "source": source,
@@ -265,8 +288,10 @@ class _Calculation:
 
     def _instruments(self) -> dict[str, Inputs]:
         """Retired GECs and green power claimed for the year, from the replayed ledger."""
-        self.claimed = claimed_for_year(self.con, self.site.id, self.year)
         out: dict[str, Inputs] = {"gec": Inputs(), "green_power": Inputs()}
+        if self.month is not None:
+            return out  # instruments are claimed per reporting year
+        self.claimed = claimed_for_year(self.con, self.site.id, self.year)
         for kind, inputs in out.items():
             for lot_id, mwh, sha in self.claimed.lots_by_kind.get(kind, []):
                 inputs.add(mwh * 1000.0, lot_id, sha)
@@ -391,6 +416,14 @@ class _Calculation:
             settings=self.site.accounting.model_dump(),
             instruments_claimed=dict(sorted(self.claimed.quantity_by_kind.items())),
         )
+
+
+def _period_dates(year: int, month: int | None) -> tuple[dt.date, dt.date]:
+    """First and last day of ``year``, or of its ``month``."""
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, 1), following - dt.timedelta(days=1)
 
 
 def _overlap_share(p0: dt.date, p1: dt.date, start: dt.date, end: dt.date) -> float:

@@ -44,7 +44,9 @@ class HourlyView:
         return {"schema": "lingtan.hourly/1", "site": self.site_id, "year": self.year,
                 "annual_matching": float(r.annual), "hourly_matching": float(r.hourly),
                 "cfe": cfe, "grid_cfe_share": self.grid_cfe_share,
-                "load_mwh": float(r.load_kwh) / 1000, "contracted_mwh": self.contracted_mwh}
+                "load_mwh": float(r.load_kwh) / 1000, "contracted_mwh": self.contracted_mwh,
+                "by_month_hour": [[None if np.isnan(x) else float(x) for x in month]
+                                  for month in np.asarray(r.by_month_hour)]}
 
 
 def hourly_view(

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from lingtan.reports.model import Cell, Report
 
@@ -39,8 +40,21 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(report: Report) -> str:
-    """The report as a standalone HTML document."""
-    return _environment().get_template(TEMPLATE).render(report=report)
+    """The report as a standalone HTML document; each chart inline as SVG, its numbers in a
+    table beneath it."""
+    from lingtan.reports.charts import render_svg
+    from lingtan.reports.model import _Text
+
+    t = _Text(report.lang)
+    charts = {figure.key: (_inline(render_svg(figure)), figure.table(t))
+              for _, figure in report.figures()}
+    return _environment().get_template(TEMPLATE).render(report=report, charts=charts,
+                                                        data_label=t("fig.data"))
+
+
+def _inline(svg: str) -> markupsafe.Markup:
+    """An SVG document as an element to put inside HTML (without the XML prolog)."""
+    return markupsafe.Markup(svg[svg.index("<svg"):])
 
 
 def write_html(report: Report, path: str | Path) -> Path:

@@ -13,9 +13,10 @@ renderers (:mod:`lingtan.reports.html`, :mod:`lingtan.reports.xlsx`) only lay th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from lingtan.reports.figures import Figure, monthly_emissions, selfeval_figures
 from lingtan.reports.labels import labels
 
 Cell = str | int | float | bool | None
@@ -40,6 +41,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     key: str = ""
+    figures: list[Figure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,20 @@ class Report:
     sections: list[Section]
 
     def tables(self) -> Iterator[tuple[Section, Table]]:
-        """Every table with its section, in document order."""
+        """Every table with its section, in document order; a section's figures follow its
+        tables, each as the table of its numbers (:meth:`Figure.table`)."""
+        t = _Text(self.lang)
         for section in self.sections:
             for table in section.tables:
                 yield section, table
+            for figure in section.figures:
+                yield section, figure.table(t)
+
+    def figures(self) -> Iterator[tuple[Section, Figure]]:
+        """Every figure with its section, in document order."""
+        for section in self.sections:
+            for figure in section.figures:
+                yield section, figure
 
     def table(self, key: str) -> Table:
         """The table whose ``key`` is ``key``."""
@@ -202,17 +214,21 @@ def _warnings_section(t: _Text, warnings: list[str], heading_key: str) -> Sectio
     return Section(t(heading_key), list(warnings) or [t("inv.warnings.none")], [], "warnings")
 
 
-def build_inventory_report(inv: dict[str, Any], lang: str = "zh") -> Report:
+def build_inventory_report(inv: dict[str, Any], lang: str = "zh", *,
+                           monthly: dict[str, Any] | None = None) -> Report:
     """The GHG inventory report of a ``lingtan.inventory/1`` document, ISO 14064-1 layout.
 
     Category 1 = scope 1 lines, category 2 = scope 2 lines with one table per view,
     categories 3–6 listed as not quantified; then the GWP set, every factor with its
-    source, the [U]/[R] factors and the warnings (data gaps).
+    source, the [U]/[R] factors and the warnings (data gaps). ``monthly`` (a
+    ``lingtan.monthly/1`` document) adds the chart of monthly emissions by scope.
     """
     t = _Text(lang)
     summary = _summary_table(t, inv, "summary", t("inv.summary"))
+    charts = [monthly_emissions(t, monthly)] if monthly else []
     sections = [
-        Section(t("inv.summary"), [t("inv.summary.text", year=inv["year"])], [summary], "summary"),
+        Section(t("inv.summary"), [t("inv.summary.text", year=inv["year"])], [summary], "summary",
+                charts),
         _cat1_section(t, inv), _cat2_section(t, inv), _memo_section(t, inv), _cat3_6_section(t),
         _gwp_section(t, inv), _factors_section(t, inv), _uncertainty_section(t, inv),
         _warnings_section(t, inv.get("warnings") or [], "inv.warnings"),
@@ -347,17 +363,34 @@ def _self_reduction_table(t: _Text, assessment: dict[str, Any]) -> Table:
                  "self_reduction")
 
 
-def _path6(t: _Text, inv: dict[str, Any], assessment: dict[str, Any]) -> Section:
+HOLDING_KEYS = ("acquired", "held", "claimed_for_year", "retired", "expired", "cancelled")
+
+
+def _holdings_table(t: _Text, holdings: dict[str, Any]) -> Table:
+    """Per kind of a ``lingtan.instruments/1`` document: held at ``as_of``, retired, expired."""
+    rows: list[list[Cell]] = [[t.code("instrument", kind), k.get("unit"),
+                               *(k.get(f) for f in HOLDING_KEYS)]
+                              for kind, k in (holdings.get("by_kind") or {}).items()]
+    columns = t.cols("kind", "unit", "acquired", "held_year_end", "claimed_for_year",
+                     "retired_total", "expired", "cancelled")
+    return Table(t("se.path6.holdings"), columns, rows, "holdings")
+
+
+def _path6(t: _Text, inv: dict[str, Any], assessment: dict[str, Any],
+           holdings: dict[str, Any] | None = None) -> Section:
     heading = t("se.path6")
     claimed = inv.get("instruments_claimed") or {}
     rows: list[list[Cell]] = [[t.code("instrument", k), v, INSTRUMENT_UNITS.get(k)]
                               for k, v in claimed.items()]
     instruments = Table(t("se.path6.instruments"), t.cols("kind", "amount", "unit"), rows,
                         "instruments")
+    held = [] if holdings is None else [_holdings_table(t, holdings)]
     net = _pairs_table(t, t("se.path6.net"), "net", _net_pairs(t, assessment))
-    tables = [instruments, net, _self_reduction_table(t, assessment),
+    tables = [instruments, *held, net, _self_reduction_table(t, assessment),
               *_path_findings(t, assessment, 6, heading)]
-    return Section(heading, [t("se.path6.held")], tables, "path6")
+    text = t("se.path6.held") if holdings is None else t("se.path6.held.as_of",
+                                                          as_of=holdings.get("as_of"))
+    return Section(heading, [text], tables, "path6")
 
 
 def _net_pairs(t: _Text, assessment: dict[str, Any]) -> list[tuple[str, Cell]]:
@@ -383,8 +416,15 @@ def _gaps_section(t: _Text, assessment: dict[str, Any]) -> Section:
 
 def build_selfeval_report(inv: dict[str, Any], assessment: dict[str, Any],
                           efficiency: dict[str, Any] | None = None,
-                          hourly: dict[str, Any] | None = None, lang: str = "zh") -> Report:
+                          hourly: dict[str, Any] | None = None, lang: str = "zh", *,
+                          holdings: dict[str, Any] | None = None,
+                          monthly: dict[str, Any] | None = None) -> Report:
     """The zero-carbon factory self-evaluation report, one section per construction path.
+
+    ``holdings`` (a ``lingtan.instruments/1`` document) adds the instruments held at year
+    end to path 6; ``monthly`` (``lingtan.monthly/1``) adds the charts of monthly emissions
+    and of the PV share (:mod:`lingtan.reports.figures`); the energy mix and energy flow
+    charts come from the inventory (and efficiency), the matching heatmap from ``hourly``.
 
     Paths (2026 national guideline): 科学算碳 accounting, 源头减碳 energy supply,
     过程脱碳 efficiency, 协同降碳 footprint and supply chain (not yet assessed by lingtan),
@@ -399,10 +439,12 @@ def build_selfeval_report(inv: dict[str, Any], assessment: dict[str, Any],
                                                      _net_pairs(t, assessment))], "overview"),
         _path1(t, inv, assessment), _path2(t, inv, assessment, hourly),
         _path3(t, assessment, efficiency), _path4(t, assessment), _path5(t, inv, assessment),
-        _path6(t, inv, assessment),
+        _path6(t, inv, assessment, holdings),
         Section(t("se.findings"), [], [findings], "findings"), _gaps_section(t, assessment),
         _warnings_section(t, assessment.get("warnings") or [], "se.warnings"),
     ]
+    charts = selfeval_figures(t, inv, monthly, efficiency, hourly)
+    sections = [replace(s, figures=charts.get(s.key, [])) for s in sections]
     metadata = _selfeval_meta(t, inv, assessment)
     return Report("selfeval", lang, t("selfeval.title"), metadata, sections)
 

@@ -21,20 +21,25 @@ def build_report(con: duckdb.DuckDBPyConnection, year: int, kind: str, lang: str
                  scheme: str = "jiangsu-2025", site_id: str | None = None) -> Report:
     """The inventory or self-evaluation report of ``year`` (data, before rendering)."""
     from lingtan.accounting.inventory import compute_inventory
+    from lingtan.accounting.monthly import monthly_inventory
     from lingtan.assessment import assess
 
     inv = compute_inventory(con, year, site_id=site_id).to_dict()
+    monthly = monthly_inventory(con, year, site_id=site_id).to_dict()
     if kind == "inventory":
-        return build_inventory_report(inv, lang)
+        return build_inventory_report(inv, lang, monthly=monthly)
     if kind != "selfeval":
         raise InputError(f"--kind must be inventory or selfeval, not {kind!r}")
     from lingtan.efficiency.report import efficiency_report
+    from lingtan.instruments.holdings import holdings
     from lingtan.matching.site import hourly_view
 
     assessment = assess(con, scheme, year, site_id=site_id).to_dict()
     efficiency = _optional(lambda: efficiency_report(con, year, site_id=site_id))
     hourly = _optional(lambda: hourly_view(con, year, site_id=site_id).to_dict())
-    return build_selfeval_report(inv, assessment, efficiency, hourly, lang)
+    held = _optional(lambda: holdings(con, year, site_id=site_id).to_dict())
+    return build_selfeval_report(inv, assessment, efficiency, hourly, lang, holdings=held,
+                                 monthly=monthly)
 
 
 def _optional(compute: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
