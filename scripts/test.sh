@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-bash scripts/system-deps.sh
+bash scripts/system-deps.sh --test
 python3 -m pip install --quiet -e ".[test]"
 echo "== ruff"; python3 -m ruff check src tests bench
 echo "== mypy"; python3 -m mypy

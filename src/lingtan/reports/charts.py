@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 PALETTE = ("#2e7d32", "#90a4ae", "#f9a825", "#1565c0", "#8d6e63", "#6a1b9a", "#00838f",
            "#c62828", "#558b2f", "#ef6c00")
 PNG_DPI = 200
+BROWSER_CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+                     "Microsoft YaHei")
 SIZE_IN = {"stacked_bar": (7.5, 3.6), "bar": (7.5, 2.8), "heatmap": (7.5, 3.8),
            "sankey": (7.5, 4.2)}
 
@@ -60,7 +62,9 @@ def _style(need_font: bool) -> Iterator[None]:
     rc: dict[str, Any] = {"svg.fonttype": "none", "svg.hashsalt": "lingtan", "font.size": 8,
                           "axes.spines.top": False, "axes.spines.right": False}
     if font is not None:
-        rc |= {"font.family": [font[0], "sans-serif"], "font.weight": font[1]}
+        rc |= {"font.weight": font[1]}
+    # the SVG names these in order; a browser without WenQuanYi takes the next CJK font
+    rc["font.family"] = [*([font[0]] if font else []), *BROWSER_CJK_FONTS, "sans-serif"]
     log = logging.getLogger("matplotlib.font_manager")
     level = log.level
     log.setLevel(logging.ERROR)  # "findfont: … weight": the CJK font has one weight only
