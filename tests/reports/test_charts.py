@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,15 @@ def test_xlsx_has_each_chart_as_a_sheet(selfeval: Any, docs: dict[str, Any],
     assert rows[2][1:3] == pytest.approx((january["scope1_tco2e"], january["scope2_tco2e"]),
                                          rel=1e-14)
     wb.close()
+    with zipfile.ZipFile(path) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        first = z.read(charts[0]).decode()
+    assert len(charts) == 3              # monthly emissions, energy mix, PV share
+    assert f"'{title}'!B2" in first and f"'{title}'!$B$3:$B$14" in first   # scope 1 …
+    assert f"'{title}'!$A$3:$A$14" in first                                # … by month
+    assert '<grouping val="stacked" />' in first
+    heatmap = load_workbook(path)[next(n for n in wb.sheetnames if n.startswith("逐时"))]
+    assert "B3:Y14" in {str(r.sqref) for r in heatmap.conditional_formatting}
 
 
 @pytest.mark.skipif(shutil.which("pdfimages") is None,
