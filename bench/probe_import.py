@@ -122,7 +122,7 @@ WHERE ts_utc = prev_ts
 """
 
 INSERT_SQL = """
-INSERT INTO readings
+INSERT INTO readings (site_id, meter_id, ts_utc, value, raw_value, version, batch_id)
 SELECT $site, r.meter_id,
        CASE WHEN m.timestamp_marks = 'start' THEN r.ts_given + to_minutes(m.interval_minutes)
             ELSE r.ts_given END,

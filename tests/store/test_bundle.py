@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -46,6 +47,27 @@ def test_bundle_verifies_in_a_fresh_workspace(bundle: Path) -> None:
     names = zipfile.ZipFile(bundle).namelist()
     assert "package/readings/readings.parquet" in names and "manifest.json" in names
     assert sum(n.startswith("results/") for n in names) == 2
+
+
+def test_bundle_with_a_declared_counter_reset_verifies(tmp_path: Path, minimal_pkg: Path) -> None:
+    # GRID-IMP 1000 … 1400, then restarted from zero: 30 at 04:00 (30 MWh), 90 at 05:00.
+    # Before readings kept their flag the bundle re-imported 1400 → 30 as a counter going
+    # backwards and did not verify.
+    (minimal_pkg / "readings" / "reset.csv").write_text(
+        "meter_id,timestamp,value,flag\nGRID-IMP,2025-01-01 04:00,30,reset\n"
+        "GRID-IMP,2025-01-01 05:00,90,\n", encoding="utf-8")
+    with lingtan.open(tmp_path / "ws.duckdb") as ws:
+        ws.import_package(minimal_pkg)
+        publish_inventory(ws.con, 2025)
+        export_bundle(ws.con, "minimal", tmp_path / "b.zip")
+    assert verify_bundle(tmp_path / "b.zip") == []
+    parquet = tmp_path / "readings.parquet"
+    parquet.write_bytes(zipfile.ZipFile(tmp_path / "b.zip").read(
+        "package/readings/readings.parquet"))
+    flagged = duckdb.connect().execute(
+        f"SELECT meter_id, value, flag FROM read_parquet('{parquet}') WHERE flag IS NOT NULL"
+    ).fetchall()
+    assert flagged == [("GRID-IMP", 30.0, "reset")]
 
 
 def test_edited_file_is_named(bundle: Path) -> None:

@@ -43,6 +43,19 @@ def test_changed_reading_is_named(ws: lingtan.Workspace) -> None:
     assert any("electricity_mwh" in p for p in problems)      # the published result re-run
 
 
+def test_removed_reset_flag_is_named(tmp_path: Path) -> None:
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    (pkg / "readings" / "reset.csv").write_text(
+        "meter_id,timestamp,value,flag\nGRID-IMP,2025-01-01 04:00,30,reset\n", encoding="utf-8")
+    with lingtan.open(tmp_path / "reset.duckdb") as workspace:
+        workspace.import_package(pkg)
+        assert verify(workspace.con).ok
+        # the interval stays 30 MWh, but the store no longer says the counter restarted
+        workspace.con.execute("UPDATE readings SET flag = NULL")
+        problems = verify(workspace.con).problems
+    assert len(problems) == 1 and "meter GRID-IMP in 2024-12" in problems[0]
+
+
 def test_changed_factor_is_named(ws: lingtan.Workspace) -> None:
     ws.con.execute("UPDATE factors SET value = 0.05 WHERE factor_id = 'my.heat'")
     problems = verify(ws.con).problems

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import lingtan
 from lingtan.errors import SchemaVersionError, StoreError
+from lingtan.store import workspace
+from lingtan.store.integrity import verify
 from lingtan.store.schema import LATEST_VERSION, MIGRATIONS
 from lingtan.store.workspace import (
     append_audit,
@@ -55,6 +59,51 @@ def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
     con.close()
     assert _migration_rows(db) == before
     assert [v for v, _ in before] == [m.version for m in MIGRATIONS]
+
+
+def _copy_into(db: Path, source: Path) -> None:
+    """Copy every table of the workspace ``source`` into ``db``, in ``db``'s columns."""
+    con = duckdb.connect(str(db))
+    con.execute(f"ATTACH '{source}' AS src (READ_ONLY)")
+    tables = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?"
+                         " AND table_name <> 'schema_migrations'", [db.stem]).fetchall()
+    for (table,) in tables:
+        columns = ", ".join(c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ?"
+            " ORDER BY column_index", [db.stem, table]).fetchall())
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM src.{table}")
+    con.close()
+
+
+def test_schema_3_workspace_upgrades(
+    tmp_path: Path, minimal_pkg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace from before readings kept their flag opens, gains the column and verifies."""
+    with lingtan.open(tmp_path / "source.duckdb") as source:
+        source.import_package(minimal_pkg)
+    old = tmp_path / "old.duckdb"
+    with monkeypatch.context() as m:  # a lingtan that knew migrations 1–3 writes the file
+        m.setattr(workspace, "MIGRATIONS", MIGRATIONS[:3])
+        m.setattr(workspace, "LATEST_VERSION", 3)
+        connect(old).close()
+    _copy_into(old, tmp_path / "source.duckdb")
+    with lingtan.open(old) as ws:
+        assert schema_version(ws.con) == LATEST_VERSION == 4
+        assert ws.con.execute("SELECT count(*), count(flag) FROM readings").fetchone() == (13, 0)
+        # the import digest recorded under schema 3, unchanged: count, Σvalue, Σraw, Σts
+        # (GRID-IMP in kWh, MWh and ms since 1970 of 2024-12-31 16:00 … 19:00 UTC)
+        row = ws.con.execute("SELECT detail_json FROM audit_log WHERE seq = 1").fetchone()
+        assert row is not None
+        assert json.loads(row[0])["readings_digest"]["GRID-IMP|2024-12"] == [
+            4, "400000.000000000", "4750.000000000", str(4 * 1_735_660_800_000 + 21_600_000)]
+        assert verify(ws.con).ok
+        (minimal_pkg / "readings" / "reset.csv").write_text(
+            "meter_id,timestamp,value,flag\nGRID-IMP,2025-01-01 04:00,30,reset\n",
+            encoding="utf-8")
+        assert ws.import_package(minimal_pkg).readings["new"] == 1
+        assert ws.con.execute("SELECT value, flag FROM readings WHERE flag IS NOT NULL"
+                              ).fetchall() == [(30_000.0, "reset")]
+        assert verify(ws.con).ok
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

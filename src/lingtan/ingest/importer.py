@@ -343,13 +343,19 @@ def _run_readings(con: duckdb.DuckDBPyConnection, site: Site, files: list[Staged
     rd.finalise(con)
 
 
+_READING_COLUMNS = "site_id, meter_id, ts_utc, value, raw_value, flag, version, batch_id"
+
+
 def _write_readings(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int) -> dict[str, int]:
-    """Insert new readings; a changed one gets a new version, the old goes to reading_versions."""
+    """Insert new readings; a changed one gets a new version, the old goes to reading_versions.
+
+    A reading is changed when its value, raw value or flag differs from the stored one.
+    """
     if _store_has_batch_meters(con, site_id):
         new, changed, unchanged = _write_compared(con, site_id, batch_id)
     else:
-        con.execute("INSERT INTO readings SELECT ?, meter_id, ts_utc, value, raw_value, 1, ?"
-                    " FROM rd_final", [site_id, batch_id])
+        con.execute(f"INSERT INTO readings ({_READING_COLUMNS}) SELECT ?, meter_id, ts_utc,"
+                    " value, raw_value, flag, 1, ? FROM rd_final", [site_id, batch_id])
         new, changed, unchanged = rd.count(con, "rd_final"), 0, 0
     invalid = rd.count(con, "(SELECT DISTINCT file_idx, _row FROM rd_problems)")
     merged = rd.count(con, "rd_dropped WHERE NOT conflict")
@@ -370,24 +376,26 @@ def _write_compared(
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE rd_cmp AS
-        SELECT f.meter_id, f.ts_utc, f.value, f.raw_value,
-               r.value AS old_value, r.raw_value AS old_raw, r.version AS old_version,
-               r.batch_id AS old_batch
+        SELECT f.meter_id, f.ts_utc, f.value, f.raw_value, f.flag,
+               r.value AS old_value, r.raw_value AS old_raw, r.flag AS old_flag,
+               r.version AS old_version, r.batch_id AS old_batch
         FROM rd_final f LEFT JOIN readings r
           ON r.site_id = ? AND r.meter_id = f.meter_id AND r.ts_utc = f.ts_utc
         """,
         [site_id],
     )
-    changed = "old_raw IS NOT NULL AND (old_raw <> raw_value OR old_value IS DISTINCT FROM value)"
+    changed = ("old_raw IS NOT NULL AND (old_raw <> raw_value OR old_value IS DISTINCT FROM value"
+               " OR old_flag IS DISTINCT FROM flag)")
     con.execute(
-        f"INSERT INTO reading_versions SELECT ?, meter_id, ts_utc, old_value, old_raw, old_version,"
-        f" old_batch, ? FROM rd_cmp WHERE {changed}", [site_id, batch_id])
+        "INSERT INTO reading_versions (site_id, meter_id, ts_utc, value, raw_value, flag, version,"
+        " batch_id, superseded_by_batch) SELECT ?, meter_id, ts_utc, old_value, old_raw, old_flag,"
+        f" old_version, old_batch, ? FROM rd_cmp WHERE {changed}", [site_id, batch_id])
     con.execute(
         f"DELETE FROM readings r USING (SELECT meter_id, ts_utc FROM rd_cmp WHERE {changed}) c"
         " WHERE r.site_id = ? AND r.meter_id = c.meter_id AND r.ts_utc = c.ts_utc", [site_id])
     con.execute(
-        f"INSERT INTO readings SELECT ?, meter_id, ts_utc, value, raw_value,"
-        f" coalesce(old_version, 0) + 1, ? FROM rd_cmp WHERE old_raw IS NULL OR ({changed})",
+        f"INSERT INTO readings ({_READING_COLUMNS}) SELECT ?, meter_id, ts_utc, value, raw_value,"
+        f" flag, coalesce(old_version, 0) + 1, ? FROM rd_cmp WHERE old_raw IS NULL OR ({changed})",
         [site_id, batch_id])
     stats = con.execute(
         f"SELECT count(*) FILTER (WHERE old_raw IS NULL), count(*) FILTER (WHERE {changed}),"

@@ -15,11 +15,13 @@ Pipeline (in the import's transaction):
                    rows are joined back to the staged text.
 3. ``rd_dups``     same meter and timestamp more than once: equal values are
                    merged (first row kept), different values are problems.
-4. counters        for cumulative meters: anchor on the last stored reading, a
+4. counters        for cumulative meters, sequenced with the stored readings
+                   (anchor and any in between, with their stored reset flags): a
                    row below the running maximum (no reset, no rollover) is a
                    counter going backwards; interval energy = difference, plus
                    the modulus for a rollover, or the new reading after a reset.
-5. ``rd_final``    a view: every accepted reading with its interval quantity.
+5. ``rd_final``    a view: every accepted reading with its interval quantity and
+                   its flag as given (stored with it, so a reset stays declared).
 
 Timestamps without an offset are in the site's time zone (see
 :mod:`lingtan.ingest.timeparse`).
@@ -196,19 +198,26 @@ def validate(con: duckdb.DuckDBPyConnection) -> None:
 
 _COUNTERS_SQL = """
 CREATE OR REPLACE TEMP TABLE rd_counter_rows AS
-WITH anchors AS (
-  SELECT r.meter_id, arg_max(r.ts_utc, r.ts_utc) AS ts_utc,
-         arg_max(r.raw_value, r.ts_utc) AS raw_value
-  FROM readings r JOIN batch_meters m ON m.meter_id = r.meter_id AND m.reading = 'cumulative'
-  JOIN (SELECT meter_id, min(ts_utc) AS first_ts FROM rd_good WHERE reading = 'cumulative'
-        GROUP BY ALL) f
-       ON f.meter_id = r.meter_id AND r.ts_utc < f.first_ts
-  WHERE r.site_id = $site
-  GROUP BY ALL
+WITH span AS (
+  SELECT meter_id, min(ts_utc) AS first_ts, max(ts_utc) AS last_ts
+  FROM rd_good WHERE reading = 'cumulative' GROUP BY ALL
+),
+anchors AS (
+  SELECT r.meter_id, max(r.ts_utc) AS ts_utc
+  FROM readings r JOIN span p ON p.meter_id = r.meter_id AND r.ts_utc < p.first_ts
+  WHERE r.site_id = $site GROUP BY ALL
+),
+stored AS (  -- the anchor and the stored readings inside the batch's span it does not give
+  SELECT r.meter_id, r.raw_value, r.flag, r.ts_utc
+  FROM readings r JOIN span p ON p.meter_id = r.meter_id
+  LEFT JOIN anchors a ON a.meter_id = r.meter_id
+  ANTI JOIN rd_good g ON g.meter_id = r.meter_id AND g.ts_utc = r.ts_utc
+  WHERE r.site_id = $site AND r.ts_utc >= coalesce(a.ts_utc, p.first_ts)
+    AND r.ts_utc <= p.last_ts
 ),
 rows AS (
-  SELECT -1 AS file_idx, -1 AS _row, meter_id, raw_value, CAST(NULL AS VARCHAR) AS flag, ts_utc,
-         TRUE AS from_store FROM anchors
+  SELECT -1 AS file_idx, -1 AS _row, meter_id, raw_value, flag, ts_utc, TRUE AS from_store
+  FROM stored
   UNION ALL
   SELECT g.file_idx, g._row, g.meter_id, g.raw_value, g.flag, g.ts_utc, FALSE
   FROM rd_good g WHERE g.reading = 'cumulative'
@@ -229,38 +238,49 @@ FROM seg s JOIN batch_meters m USING (meter_id)
 _SUCCESSORS_SQL = """
 INSERT INTO rd_problems
 WITH last AS (
-  SELECT meter_id, max(ts_utc) AS ts_utc, arg_max(file_idx, ts_utc) AS file_idx,
-         arg_max(_row, ts_utc) AS _row, arg_max(raw_value, ts_utc) AS raw_value
-  FROM rd_counter_values GROUP BY meter_id
-), later AS (
-  SELECT l.file_idx, l._row, l.meter_id, l.ts_utc, l.raw_value, min(r.ts_utc) AS next_ts
+  SELECT meter_id, max(ts_utc) AS ts_utc FROM rd_counter_values GROUP BY meter_id
+), after_last AS (
+  SELECT l.meter_id, l.ts_utc, min(r.ts_utc) AS next_ts
   FROM last l JOIN readings r
     ON r.site_id = $site AND r.meter_id = l.meter_id AND r.ts_utc > l.ts_utc
   GROUP BY ALL
+), followed AS (  -- accepted batch readings whose next reading is a stored one
+  SELECT c.file_idx, c._row, c.meter_id, c.ts_utc, c.raw_value,
+         CASE WHEN c.next_stored THEN c.next_ts ELSE a.next_ts END AS next_ts
+  FROM rd_counter_values c LEFT JOIN after_last a USING (meter_id, ts_utc)
+  WHERE c.next_stored OR a.next_ts IS NOT NULL
 )
 SELECT n.file_idx, n._row, 'value',
        'this counter reading is new or changed, which would change the stored interval of '
        || n.meter_id || ' ending ' || strftime(n.next_ts, '%Y-%m-%d %H:%M') ||
        ' UTC; include the later readings of this meter in the package'
-FROM later n LEFT JOIN readings s
+FROM followed n LEFT JOIN readings s
   ON s.site_id = $site AND s.meter_id = n.meter_id AND s.ts_utc = n.ts_utc
+JOIN readings x ON x.site_id = $site AND x.meter_id = n.meter_id AND x.ts_utc = n.next_ts
 WHERE s.raw_value IS DISTINCT FROM n.raw_value
+  AND (x.flag IS DISTINCT FROM 'reset' OR x.value IS NULL)  -- a reset's interval is its own
 """
 
 
 def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
     """Counter readings → interval quantities; backwards counters become problems.
 
-    A cumulative reading below the running maximum of its reset segment, on a meter
-    without ``rollover``, is a counter going backwards without a declared reset. It is
-    rejected and the next good reading is differenced against the last good one, so no
-    energy is lost or invented (conservation: Σ intervals = last − first + Σ rollovers
-    + Σ readings at resets).
+    The batch's readings of a counter are sequenced with the stored ones it does not
+    give: the last stored reading before the batch (the anchor) and every stored reading
+    between the batch's first and last, each with its stored flag, so a declared reset
+    in the store still starts a new segment. A cumulative reading below the running
+    maximum of its reset segment, on a meter without ``rollover``, is a counter going
+    backwards without a declared reset. It is rejected and the next good reading is
+    differenced against the last good one, stored or new, so no energy is lost or
+    invented (conservation: Σ intervals = last − first + Σ rollovers + Σ readings at
+    resets).
 
     The interval of a stored reading is the difference to the reading before it. When
-    a batch's last reading of a counter is new or changed and the store holds later
-    readings of that meter, the first of those would be left with a stale interval;
-    that last reading is a problem until the package includes the later readings.
+    a new or changed reading of the batch is followed by a stored reading, that stored
+    reading would be left with a stale interval; the batch reading is a problem until
+    the package includes the later readings — unless the stored reading is a reset,
+    whose interval is its own reading whatever came before (a stored anchor, with no
+    interval yet, is not).
     """
     con.execute(_COUNTERS_SQL, {"site": site_id})
     con.execute(
@@ -282,9 +302,11 @@ def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
           WHERE from_store OR rollover IS NOT NULL OR flag = 'reset' OR running_max IS NULL
              OR raw_value >= running_max
         ), d AS (
-          SELECT *, lag(raw_value) OVER (PARTITION BY meter_id ORDER BY ts_utc) AS prev_ok FROM ok
+          SELECT *, lag(raw_value) OVER w AS prev_ok, lead(from_store) OVER w AS next_stored,
+                 lead(ts_utc) OVER w AS next_ts
+          FROM ok WINDOW w AS (PARTITION BY meter_id ORDER BY ts_utc)
         )
-        SELECT file_idx, _row, meter_id, ts_utc, raw_value,
+        SELECT file_idx, _row, meter_id, ts_utc, raw_value, flag, next_stored, next_ts,
                CASE WHEN prev_ok IS NULL THEN NULL
                     WHEN flag = 'reset' THEN raw_value
                     WHEN raw_value >= prev_ok THEN raw_value - prev_ok
@@ -296,14 +318,15 @@ def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
 
 
 def finalise(con: duckdb.DuckDBPyConnection) -> None:
-    """``rd_final`` (a view): every accepted reading with its interval quantity."""
+    """``rd_final`` (a view): every accepted reading with its interval quantity and flag."""
     con.execute(
         """
         CREATE OR REPLACE TEMP VIEW rd_final AS
-        SELECT meter_id, ts_utc, value, raw_value, file_idx, _row
+        SELECT meter_id, ts_utc, value, raw_value, flag, file_idx, _row
         FROM rd_good WHERE reading = 'interval'
         UNION ALL
-        SELECT c.meter_id, c.ts_utc, c.delta * m.to_canonical, c.raw_value, c.file_idx, c._row
+        SELECT c.meter_id, c.ts_utc, c.delta * m.to_canonical, c.raw_value, c.flag, c.file_idx,
+               c._row
         FROM rd_counter_values c JOIN batch_meters m USING (meter_id)
         ANTI JOIN rd_problems p ON p.file_idx = c.file_idx AND p._row = c._row
         """

@@ -1,15 +1,13 @@
 """Verifier bundle: ``lingtan export --bundle FILE.zip`` and ``lingtan verify --bundle``.
 
 A bundle holds the site's data as a data package (``package/``: factory.yaml and every
-table as stored, readings as Parquet with UTC timestamps and the values as given), the
-published results with the factor rows they used (``results/``), the audit chain head
-and a manifest of SHA-256 per file. ``verify_bundle`` checks the manifest, imports the
-package into a fresh workspace, re-runs every published result and compares it with the
-bundle's, byte for byte except ``input_hash`` (which carries the original workspace's
-batch numbers, so it legitimately differs in a fresh workspace).
-
-Limit: a counter reset flag (``flag=reset``) is applied on import but not stored, so a
-bundle of a meter with declared resets re-imports as a counter going backwards.
+table as stored, readings as Parquet with UTC timestamps and the values and flags as
+given, so a declared counter reset re-imports as one), the published results with the
+factor rows they used (``results/``), the audit chain head and a manifest of SHA-256 per
+file. ``verify_bundle`` checks the manifest, imports the package into a fresh workspace,
+re-runs every published result and compares it with the bundle's, byte for byte except
+``input_hash`` (which carries the original workspace's batch numbers, so it legitimately
+differs in a fresh workspace).
 """
 
 from __future__ import annotations
@@ -124,8 +122,8 @@ def _readings_parquet(con: duckdb.DuckDBPyConnection, site_id: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "r.parquet"
         con.execute(
-            "COPY (SELECT meter_id, timezone('UTC', ts_utc) AS timestamp, raw_value AS value"
-            f" FROM readings WHERE site_id = '{site_id.replace(chr(39), '')}'"
+            "COPY (SELECT meter_id, timezone('UTC', ts_utc) AS timestamp, raw_value AS value,"
+            f" flag FROM readings WHERE site_id = '{site_id.replace(chr(39), '')}'"
             f" ORDER BY meter_id, ts_utc) TO '{target}' (FORMAT parquet)")
         return target.read_bytes()
 

@@ -2,7 +2,8 @@
 
 At import, lingtan records in the hash-chained audit log (a) for every meter and local
 UTC month the readings the batch wrote — count and exact sums of value, raw value and
-timestamp — and (b) the content hash of every reference row it wrote. ``verify`` then
+timestamp, and the sum of the timestamps of declared counter resets when there are
+any — and (b) the content hash of every reference row it wrote. ``verify`` then
 
 1. recomputes the audit chain (an edited or removed record breaks it);
 2. recomputes each batch's reading digests from the store (current rows of the batch
@@ -30,21 +31,26 @@ _DIGEST_SQL = """
 SELECT meter_id, strftime(ts_utc - INTERVAL 1 MICROSECOND, '%Y-%m') AS month, count(*),
        CAST(sum(CAST(coalesce(value, 0) AS DECIMAL(38, 9))) AS VARCHAR),
        CAST(sum(CAST(raw_value AS DECIMAL(38, 9))) AS VARCHAR),
-       CAST(sum(epoch_ms(ts_utc)) AS VARCHAR)
+       CAST(sum(epoch_ms(ts_utc)) AS VARCHAR),
+       CAST(sum(epoch_ms(ts_utc)) FILTER (WHERE flag = 'reset') AS VARCHAR)
 FROM ({rows}) GROUP BY ALL ORDER BY ALL
 """
 
 
 def readings_digest(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int
                     ) -> dict[str, list[Any]]:
-    """``meter|month`` → [count, Σvalue, Σraw, Σts] of the readings batch ``batch_id`` wrote."""
-    rows = (f"SELECT meter_id, ts_utc, value, raw_value FROM readings WHERE site_id = "
+    """``meter|month`` → [count, Σvalue, Σraw, Σts] of the readings batch ``batch_id`` wrote.
+
+    A meter-month with declared counter resets gets a fifth item, Σts of the resets; one
+    without (every digest recorded before resets were stored) keeps the four.
+    """
+    rows = (f"SELECT meter_id, ts_utc, value, raw_value, flag FROM readings WHERE site_id = "
             f"'{_q(site_id)}' AND batch_id = {int(batch_id)} UNION ALL SELECT meter_id, ts_utc,"
-            f" value, raw_value FROM reading_versions WHERE site_id = '{_q(site_id)}'"
+            f" value, raw_value, flag FROM reading_versions WHERE site_id = '{_q(site_id)}'"
             f" AND batch_id = {int(batch_id)}")
     found = con.execute(_DIGEST_SQL.format(rows=rows)).fetchall()
-    return {f"{meter}|{month}": [int(n), s_value, s_raw, s_ts]
-            for meter, month, n, s_value, s_raw, s_ts in found}
+    return {f"{meter}|{month}": [int(n), s_value, s_raw, s_ts, *filter(None, [resets])]
+            for meter, month, n, s_value, s_raw, s_ts, resets in found}
 
 
 def reference_hashes(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int

@@ -9,7 +9,8 @@ unit named by the column (``energy_kwh`` …) or by ``unit_canonical``. Small
 reference tables are versioned in place (``version``, ``is_current``): a changed
 row is a new version, the old one stays with ``is_current = false``. Readings keep
 the current value in ``readings`` and every superseded value in
-``reading_versions``.
+``reading_versions``, each with its ``flag`` as given (``reset`` or NULL; migration 4),
+so the readings can be written out again exactly as they were read in.
 """
 
 from __future__ import annotations
@@ -134,10 +135,19 @@ CREATE TABLE published_results (
 );
 """
 
+# A declared counter reset (readings ``flag = reset``) is part of the reading as given:
+# without it a stored counter that restarted from zero reads as one going backwards.
+# Rows stored before this migration keep NULL (their flags were not recorded).
+_V4 = """
+ALTER TABLE readings ADD COLUMN flag VARCHAR;
+ALTER TABLE reading_versions ADD COLUMN flag VARCHAR;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial workspace schema", _V1),
     Migration(2, "reference files of a package (energy_limits.csv)", _V2),
     Migration(3, "published results, re-run by verify", _V3),
+    Migration(4, "reading flag as given (flag = reset: counter restarted)", _V4),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
