@@ -22,10 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lingtan.accounting import formulas as fm
 from lingtan.accounting.energy import EnergyBalance, energy_balance
@@ -150,20 +153,18 @@ class _Calculation:
         return self._result(elec, energy)
 
     def _metered(self) -> list[dict[str, Any]]:
-        table = monthly_by_meter(self.con, self.site.id, self.months).to_pylist()
-        per_meter: dict[str, dict[str, Any]] = {}
-        for row in table:
-            m = per_meter.setdefault(
-                row["meter_id"], {**row, "quantity": Decimal(0), "n": 0, "rows": []}
-            )
-            m["quantity"] += row["quantity"]
-            m["n"] += row["n_readings"]
-            m["rows"].append([row["month"], row["n_readings"], str(row["quantity"]),
-                              str(row["first_utc"]), str(row["last_utc"]), row["min_batch"],
-                              row["max_batch"], row["max_version"]])
+        """One entry per meter: its attributes, exact quantity, reading count and the
+        fingerprint of its (meter, month) rows (docs/conventions.md, "Input hash")."""
+        table = monthly_by_meter(self.con, self.site.id, self.months)
+        cols = _columns(table)
         out = []
-        for meter_id, m in sorted(per_meter.items()):
-            m["fingerprint"] = _sha(["meter", self.site.id, meter_id, m["rows"]])
+        for start, end in _runs(cols["meter_id"]):
+            meter_id = cols["meter_id"][start]
+            rows = [[cols[k][i] for k in _FINGERPRINT_COLUMNS] for i in range(start, end)]
+            m = {k: cols[k][start] for k in _METER_COLUMNS}
+            m |= {"quantity": sum((cols["quantity"][i] for i in range(start, end)), Decimal(0)),
+                  "n": sum(cols["n_readings"][start:end]), "rows": rows,
+                  "fingerprint": _sha(["meter", self.site.id, meter_id, rows])}
             self._completeness(meter_id, m)
             out.append(m)
         return out
@@ -430,6 +431,35 @@ def _overlap_share(p0: dt.date, p1: dt.date, start: dt.date, end: dt.date) -> fl
     days = (p1 - p0).days + 1
     overlap = (min(p1, end) - max(p0, start)).days + 1
     return max(0, overlap) / days
+
+
+#: Columns of a (meter, month) row in the order its fingerprint lists them.
+_FINGERPRINT_COLUMNS = ("month", "n_readings", "quantity_text", "first_text", "last_text",
+                        "min_batch", "max_batch", "max_version")
+_METER_COLUMNS = ("meter_id", "carrier", "role", "unit_canonical", "interval_minutes")
+
+
+def _columns(table: pa.Table) -> dict[str, list[Any]]:
+    """The monthly table as Python lists, with the text forms the fingerprint uses made by
+    Arrow: ``str()`` of the Decimal and of the datetimes, as the fingerprint defines them."""
+    cols = {name: table.column(name).to_pylist()
+            for name in ("meter_id", "month", "quantity", "n_readings", "min_batch",
+                         "max_batch", "max_version", *_METER_COLUMNS[1:])}
+    cols["quantity_text"] = [str(q) for q in cols["quantity"]]
+    for name in ("first", "last"):
+        text = pc.cast(table.column(f"{name}_utc"), pa.string())
+        # str(datetime) drops a zero microsecond part; Arrow always writes six digits
+        cols[f"{name}_text"] = pc.replace_substring_regex(text, r"\.000000$", "").to_pylist()
+    return cols
+
+
+def _runs(keys: list[str]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each run of equal consecutive ``keys``."""
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            yield start, i
+            start = i
 
 
 def _sha(obj: Any) -> str:

@@ -48,7 +48,7 @@ def months_of_year(year: int, timezone: str) -> list[Month]:
 def monthly_expr(con: ibis.BaseBackend, site_id: str, months: list[Month]) -> ibis.Table:
     """Ibis expression: per (meter, month) exact quantity sum, count and provenance.
 
-    The month is a CASE over the twelve month ends (no range join for a planner to get
+    The month is found by CASEs over the month ends (no range join for a planner to get
     wrong); each reading is cast to the 64-bit :data:`READING_TYPE` and summed exactly
     into :data:`SUM_TYPE`.
     """
@@ -60,7 +60,7 @@ def monthly_expr(con: ibis.BaseBackend, site_id: str, months: list[Month]) -> ib
         & (readings.ts_utc <= months[-1].end_utc)
         & readings.value.notnull()
     )
-    month = ibis.cases(*[(r.ts_utc <= m.end_utc, m.label) for m in months])
+    month = _month_of(r.ts_utc, months)
     agg = r.mutate(month=month).group_by(["meter_id", "month"]).aggregate(
         quantity=_.value.cast(READING_TYPE).sum().cast(SUM_TYPE),
         n_readings=_.count(),
@@ -74,6 +74,17 @@ def monthly_expr(con: ibis.BaseBackend, site_id: str, months: list[Month]) -> ib
         meters.select("meter_id", "carrier", "role", "unit_canonical", "interval_minutes"),
         "meter_id",
     ).order_by(["meter_id", "month"])
+
+
+def _month_of(ts: ibis.expr.types.TimestampValue, months: list[Month]) -> ibis.Value:
+    """The label of the month holding ``ts``, as nested CASEs halving ``months``: about
+    four comparisons per reading instead of up to twelve (0.08 s less on 70 M readings,
+    bench/RESULTS.md). ``ts`` is known to lie within ``months`` (the query filters)."""
+    if len(months) == 1:
+        return ibis.literal(months[0].label)
+    mid = len(months) // 2
+    return ibis.cases((ts <= months[mid - 1].end_utc, _month_of(ts, months[:mid])),
+                      else_=_month_of(ts, months[mid:]))
 
 
 def monthly_by_meter(
