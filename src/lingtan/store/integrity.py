@@ -27,13 +27,22 @@ from lingtan.store.schema import VERSIONED_TABLES
 from lingtan.store.versioned import row_sha256
 from lingtan.store.workspace import verify_audit_chain
 
+#: Per meter and UTC month (interval-end convention) of a batch's rows. The month is
+#: grouped as the integer ``year * 100 + month`` and written ``YYYY-MM`` once per group:
+#: the same digests as formatting every reading's month, in about three quarters of the
+#: time (bench/RESULTS.md).
 _DIGEST_SQL = """
-SELECT meter_id, strftime(ts_utc - INTERVAL 1 MICROSECOND, '%Y-%m') AS month, count(*),
-       CAST(sum(CAST(coalesce(value, 0) AS DECIMAL(38, 9))) AS VARCHAR),
-       CAST(sum(CAST(raw_value AS DECIMAL(38, 9))) AS VARCHAR),
-       CAST(sum(epoch_ms(ts_utc)) AS VARCHAR),
-       CAST(sum(epoch_ms(ts_utc)) FILTER (WHERE flag = 'reset') AS VARCHAR)
-FROM ({rows}) GROUP BY ALL ORDER BY ALL
+SELECT meter_id, printf('%04d-%02d', month_key // 100, month_key % 100) AS month,
+       * EXCLUDE (meter_id, month_key)
+FROM (
+  SELECT meter_id, year(ts_utc - INTERVAL 1 MICROSECOND) * 100
+                   + month(ts_utc - INTERVAL 1 MICROSECOND) AS month_key, count(*),
+         CAST(sum(CAST(coalesce(value, 0) AS DECIMAL(38, 9))) AS VARCHAR),
+         CAST(sum(CAST(raw_value AS DECIMAL(38, 9))) AS VARCHAR),
+         CAST(sum(epoch_ms(ts_utc)) AS VARCHAR),
+         CAST(sum(epoch_ms(ts_utc)) FILTER (WHERE flag = 'reset') AS VARCHAR)
+  FROM ({rows}) GROUP BY ALL
+) ORDER BY ALL
 """
 
 
