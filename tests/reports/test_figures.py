@@ -105,6 +105,18 @@ def test_energy_flow_splits_electricity_by_sub_meter() -> None:
     assert figure is not None
     flows = {f.target: f.value for f in figure.flows if f.source == "Electricity"}
     assert flows == pytest.approx({"EXTR": 60 * K_ELEC, "Not sub-metered": 40 * K_ELEC})
+    assert "more than" not in figure.note
+
+
+def test_energy_flow_names_sub_meters_exceeding_consumption() -> None:
+    inv = {"year": 2025, "electricity_mwh": {"grid_import": 100.0},
+           "energy": {"by_carrier": {"electricity": {"quantity": 100_000.0, "tce": 12.29}}}}
+    eff = {"rows": [{"period": "2025", "kind": "process", "name": "A", "energy_kwh": 70_000.0},
+                    {"period": "2025", "kind": "process", "name": "B", "energy_kwh": 50_000.0}]}
+    figure = energy_flow(EN, inv, eff)
+    assert figure is not None
+    assert "Not sub-metered" not in {f.target for f in figure.flows}
+    assert "2.458 tce more than" in figure.note                     # 20 MWh × 0.1229
 
 
 def test_selfeval_places_the_five_charts(docs: dict[str, Any]) -> None:

@@ -73,11 +73,13 @@ class Figure:
         extra = [self.share] if self.share else []
         columns = [t("fig.category"), *(f"{s.name} ({self.unit})" for s in self.series),
                    *(f"{s.name} (%)" for s in extra)]
-        rows = [[c, *(s.values[i] for s in self.series),
-                 *(None if s.values[i] is None else 100.0 * s.values[i]  # type: ignore[operator]
-                   for s in extra)]
+        rows = [[c, *(s.values[i] for s in self.series), *(_percent(s.values[i]) for s in extra)]
                 for i, c in enumerate(self.categories)]
         return Table(self.title, columns, rows, self.key)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100.0 * share
 
 
 # ---------------------------------------------------------------- builders
@@ -160,8 +162,14 @@ def energy_flow(t: _Text, inv: dict[str, Any], efficiency: dict[str, Any] | None
         sources.append(name)
         uses.append(t("fig.flow.use", carrier=name))
     columns = [sources, [hub], uses] if elec else [sources, uses]
+    note = t("fig.energy_flow.note")
+    if elec:
+        into = sum(f.value for f in flows if f.target == hub)
+        out = sum(f.value for f in flows if f.source == hub)
+        if out - into > 1e-9 * into:
+            note += " " + t("fig.energy_flow.over", tce=f"{out - into:,.3f}")
     return Figure("fig.energy_flow", "sankey", t("fig.energy_flow"), "tce",
-                  flows=flows, columns=columns, note=t("fig.energy_flow.note"))
+                  flows=flows, columns=columns, note=note)
 
 
 def _electricity_flows(t: _Text, inv: dict[str, Any], efficiency: dict[str, Any] | None,
