@@ -17,10 +17,10 @@ from PIL import Image
 from lingtan.reports import build_selfeval_report, render_html, write_xlsx
 from lingtan.reports import charts as charts_module
 from lingtan.reports.figures import energy_flow, matching_heatmap, monthly_emissions
-from lingtan.reports.model import _Text
+from lingtan.reports.model import Text
 from lingtan.reports.pdf import FontMissingError, write_pdf
 
-ZH = _Text("zh")
+ZH = Text("zh")
 
 
 @pytest.fixture

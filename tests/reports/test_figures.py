@@ -18,10 +18,10 @@ from lingtan.reports.figures import (
     monthly_emissions,
     pv_share,
 )
-from lingtan.reports.model import _Text
+from lingtan.reports.model import Text
 from lingtan.reports.sankey import layout
 
-EN = _Text("en")
+EN = Text("en")
 K_ELEC = 0.1229  # kgce/kWh = tce/MWh, GB/T 2589-2020 equivalent value
 GRID_LOCATION = 0.5827
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from lingtan.reports.model import Cell, Table, _Text
+    from lingtan.reports.model import Cell, Table, Text
 
 FigureKind = Literal["stacked_bar", "bar", "heatmap", "sankey"]
 HOURS = 24
@@ -59,7 +59,7 @@ class Figure:
     columns: list[list[str]] = field(default_factory=list)
     note: str = ""
 
-    def table(self, t: _Text) -> Table:
+    def table(self, t: Text) -> Table:
         """The figure's numbers as a table (same key)."""
         from lingtan.reports.model import Table
 
@@ -84,7 +84,7 @@ def _percent(share: float | None) -> float | None:
 
 # ---------------------------------------------------------------- builders
 
-def monthly_emissions(t: _Text, monthly: dict[str, Any], view: str = "location") -> Figure:
+def monthly_emissions(t: Text, monthly: dict[str, Any], view: str = "location") -> Figure:
     """Scope 1 and scope 2 tCO2e per month in ``view`` (stacked)."""
     months = monthly["months"]
     series = [Series(t(f"scope.{s}"), [m["views"][view][f"scope{s}_tco2e"] for m in months])
@@ -94,7 +94,7 @@ def monthly_emissions(t: _Text, monthly: dict[str, Any], view: str = "location")
                   [m["month"][5:] for m in months], series, note=t("fig.monthly_emissions.note"))
 
 
-def pv_share(t: _Text, monthly: dict[str, Any]) -> Figure | None:
+def pv_share(t: Text, monthly: dict[str, Any]) -> Figure | None:
     """Electricity consumed per month split into on-site PV used and grid, and PV's share.
 
     Consumed = grid import + generation − export (docs/inventory.md); on-site generation
@@ -114,7 +114,7 @@ def pv_share(t: _Text, monthly: dict[str, Any]) -> Figure | None:
                   share=Series(t("fig.pv_share.line"), share), note=t("fig.pv_share.note"))
 
 
-def energy_mix(t: _Text, inv: dict[str, Any]) -> Figure:
+def energy_mix(t: Text, inv: dict[str, Any]) -> Figure:
     """Energy consumed per carrier, tce (equivalent value, GB/T 2589-2020)."""
     carriers = (inv.get("energy") or {}).get("by_carrier") or {}
     ordered = sorted(carriers.items(), key=lambda kv: -kv[1]["tce"])
@@ -123,7 +123,7 @@ def energy_mix(t: _Text, inv: dict[str, Any]) -> Figure:
                   [Series("tce", [e["tce"] for _, e in ordered])], note=t("fig.energy_mix.note"))
 
 
-def matching_heatmap(t: _Text, hourly: dict[str, Any]) -> Figure | None:
+def matching_heatmap(t: Text, hourly: dict[str, Any]) -> Figure | None:
     """Hourly matching share per local month × hour of day (``lingtan.hourly/1``)."""
     grid = hourly.get("by_month_hour")
     if not grid:
@@ -135,7 +135,7 @@ def matching_heatmap(t: _Text, hourly: dict[str, Any]) -> Figure | None:
                   [f"{h:02d}" for h in range(HOURS)], series, note=t("fig.matching_heatmap.note"))
 
 
-def energy_flow(t: _Text, inv: dict[str, Any], efficiency: dict[str, Any] | None) -> Figure | None:
+def energy_flow(t: Text, inv: dict[str, Any], efficiency: dict[str, Any] | None) -> Figure | None:
     """Energy flow in tce: supplies → carriers → uses (GB/T 2589-2020 equivalent value).
 
     Electricity: grid import and on-site generation into *electricity*, out to export,
@@ -172,7 +172,7 @@ def energy_flow(t: _Text, inv: dict[str, Any], efficiency: dict[str, Any] | None
                   flows=flows, columns=columns, note=note)
 
 
-def _electricity_flows(t: _Text, inv: dict[str, Any], efficiency: dict[str, Any] | None,
+def _electricity_flows(t: Text, inv: dict[str, Any], efficiency: dict[str, Any] | None,
                        elec: dict[str, Any], hub: str) -> list[Flow]:
     k_tce_per_mwh = elec["tce"] / elec["quantity"] * 1000.0 if elec["quantity"] else 0.0
     mwh = inv.get("electricity_mwh") or {}
@@ -193,7 +193,7 @@ def _electricity_flows(t: _Text, inv: dict[str, Any], efficiency: dict[str, Any]
     return [f for f in flows if f.value > 0]
 
 
-def selfeval_figures(t: _Text, inv: dict[str, Any], monthly: dict[str, Any] | None,
+def selfeval_figures(t: Text, inv: dict[str, Any], monthly: dict[str, Any] | None,
                      efficiency: dict[str, Any] | None,
                      hourly: dict[str, Any] | None) -> dict[str, list[Figure]]:
     """The self-evaluation report's figures by the section key they belong to."""

@@ -43,9 +43,9 @@ def render_html(report: Report) -> str:
     """The report as a standalone HTML document; each chart inline as SVG, its numbers in a
     table beneath it."""
     from lingtan.reports.charts import render_svg
-    from lingtan.reports.model import _Text
+    from lingtan.reports.model import Text
 
-    t = _Text(report.lang)
+    t = Text(report.lang)
     charts = {figure.key: (_inline(render_svg(figure)), figure.table(t))
               for _, figure in report.figures()}
     return _environment().get_template(TEMPLATE).render(report=report, charts=charts,

@@ -55,7 +55,7 @@ class Report:
     def tables(self) -> Iterator[tuple[Section, Table]]:
         """Every table with its section, in document order; a section's figures follow its
         tables, each as the table of its numbers (:meth:`Figure.table`)."""
-        t = _Text(self.lang)
+        t = Text(self.lang)
         for section in self.sections:
             for table in section.tables:
                 yield section, table
@@ -76,7 +76,7 @@ class Report:
         raise KeyError(key)
 
 
-class _Text:
+class Text:
     """Label lookup with formatting, and labels for coded values (falling back to the code)."""
 
     def __init__(self, lang: str) -> None:
@@ -107,7 +107,7 @@ LINE_KEYS = ("category", "source", "activity_quantity", "activity_unit", "emissi
              "emission_factor_unit", "gwp", "co2e_t")
 
 
-def _line_table(t: _Text, lines: list[dict[str, Any]], name: str, key: str,
+def _line_table(t: Text, lines: list[dict[str, Any]], name: str, key: str,
                 with_view: bool = False, with_scope: bool = False) -> Table:
     """One row per inventory line: the activity, the factor, the emissions and the factors used."""
     lead = (["view"] if with_view else []) + (["scope"] if with_scope else [])
@@ -130,7 +130,7 @@ def _with_total(table: Table, label: str, total: Cell) -> Table:
     return Table(table.name, table.columns, [*table.rows, row], table.key)
 
 
-def _summary_table(t: _Text, inv: dict[str, Any], key: str, name: str) -> Table:
+def _summary_table(t: Text, inv: dict[str, Any], key: str, name: str) -> Table:
     rows: list[list[Cell]] = [[t.code("view", v), inv["views"][v]["scope1_tco2e"],
                                inv["views"][v]["scope2_tco2e"], inv["views"][v]["total_tco2e"]]
                               for v in VIEWS if v in inv["views"]]
@@ -142,7 +142,7 @@ def _scope_lines(inv: dict[str, Any], scope: str, view: str | None = None) -> li
             and (view is None or ln["view"] in ("all", view))]
 
 
-def _cat1_section(t: _Text, inv: dict[str, Any]) -> Section:
+def _cat1_section(t: Text, inv: dict[str, Any]) -> Section:
     table = _line_table(t, _scope_lines(inv, "1"), t("inv.cat1.table"), "cat1", with_view=True)
     totals = {v: inv["views"][v]["scope1_tco2e"] for v in VIEWS if v in inv["views"]}
     if len(set(totals.values())) == 1:
@@ -153,7 +153,7 @@ def _cat1_section(t: _Text, inv: dict[str, Any]) -> Section:
     return Section(t("inv.cat1"), [], [table], "cat1")
 
 
-def _cat2_section(t: _Text, inv: dict[str, Any]) -> Section:
+def _cat2_section(t: Text, inv: dict[str, Any]) -> Section:
     tables = []
     for v in VIEWS:
         if v not in inv["views"]:
@@ -164,21 +164,21 @@ def _cat2_section(t: _Text, inv: dict[str, Any]) -> Section:
     return Section(t("inv.cat2"), [t("inv.cat2.text")], tables, "cat2")
 
 
-def _memo_section(t: _Text, inv: dict[str, Any]) -> Section:
+def _memo_section(t: Text, inv: dict[str, Any]) -> Section:
     memo = _scope_lines(inv, "memo")
     tables = [_line_table(t, memo, t("inv.memo.table"), "memo", with_view=True)] if memo else []
     return Section(t("inv.memo"), [t("inv.memo.text", biogenic=_num(inv.get("biogenic_co2_t")))],
                    tables, "memo")
 
 
-def _cat3_6_section(t: _Text) -> Section:
+def _cat3_6_section(t: Text) -> Section:
     rows: list[list[Cell]] = [[t(f"iso.cat{n}"), t("not_quantified"), t(f"iso.cat{n}.reason")]
                               for n in range(3, 7)]
     table = Table(t("inv.cat3_6.table"), t.cols("iso_category", "status", "reason"), rows, "cat3_6")
     return Section(t("inv.cat3_6"), [t("inv.cat3_6.text")], [table], "cat3_6")
 
 
-def _gwp_section(t: _Text, inv: dict[str, Any]) -> Section:
+def _gwp_section(t: Text, inv: dict[str, Any]) -> Section:
     rows: list[list[Cell]] = [[f["subject"], f["value"], f.get("source"), f["factor_id"]]
                               for f in inv["factors"] if f.get("family") == "gwp"]
     columns = t.cols("gas", "gwp", "factor_source", "factor_id")
@@ -186,20 +186,20 @@ def _gwp_section(t: _Text, inv: dict[str, Any]) -> Section:
     return Section(t("inv.gwp"), [t("inv.gwp.text", gwp=inv["gwp"])], [table], "gwp")
 
 
-def _factors_table(t: _Text, factors: list[dict[str, Any]]) -> Table:
+def _factors_table(t: Text, factors: list[dict[str, Any]]) -> Table:
     rows: list[list[Cell]] = [[f["factor_id"], f["value"], f.get("unit"), f.get("source"),
                                f.get("confidence"), f.get("origin")] for f in factors]
     columns = t.cols("factor_id", "factor_value", "unit", "factor_source", "confidence", "origin")
     return Table(t("inv.factors.table"), columns, rows, "factors")
 
 
-def _factors_section(t: _Text, inv: dict[str, Any]) -> Section:
+def _factors_section(t: Text, inv: dict[str, Any]) -> Section:
     overrides = inv.get("user_factor_overrides") or []
     paragraphs = [t("inv.factors.overrides", ids=", ".join(overrides))] if overrides else []
     return Section(t("inv.factors"), paragraphs, [_factors_table(t, inv["factors"])], "factors")
 
 
-def _uncertainty_section(t: _Text, inv: dict[str, Any]) -> Section:
+def _uncertainty_section(t: Text, inv: dict[str, Any]) -> Section:
     rows: list[list[Cell]] = [
         [f["factor_id"], f["confidence"], t.code("confidence", f["confidence"])]
         for f in inv["factors"] if f.get("confidence") in ("U", "R")]
@@ -210,7 +210,7 @@ def _uncertainty_section(t: _Text, inv: dict[str, Any]) -> Section:
     return Section(t("inv.uncertainty"), [t("inv.uncertainty.text")], [table], "uncertainty")
 
 
-def _warnings_section(t: _Text, warnings: list[str], heading_key: str) -> Section:
+def _warnings_section(t: Text, warnings: list[str], heading_key: str) -> Section:
     return Section(t(heading_key), list(warnings) or [t("inv.warnings.none")], [], "warnings")
 
 
@@ -223,7 +223,7 @@ def build_inventory_report(inv: dict[str, Any], lang: str = "zh", *,
     source, the [U]/[R] factors and the warnings (data gaps). ``monthly`` (a
     ``lingtan.monthly/1`` document) adds the chart of monthly emissions by scope.
     """
-    t = _Text(lang)
+    t = Text(lang)
     summary = _summary_table(t, inv, "summary", t("inv.summary"))
     charts = [monthly_emissions(t, monthly)] if monthly else []
     sections = [
@@ -236,7 +236,7 @@ def build_inventory_report(inv: dict[str, Any], lang: str = "zh", *,
     return Report("inventory", lang, t("inventory.title"), _inventory_meta(t, inv), sections)
 
 
-def _inventory_meta(t: _Text, inv: dict[str, Any]) -> list[tuple[str, Cell]]:
+def _inventory_meta(t: Text, inv: dict[str, Any]) -> list[tuple[str, Cell]]:
     return [(t("meta.site"), inv["site"]), (t("meta.year"), inv["year"]),
             (t("meta.gwp"), inv["gwp"]), (t("meta.timezone"), inv.get("timezone")),
             (t("meta.schema"), inv.get("schema")), (t("meta.generated_by"), "lingtan")]
@@ -244,11 +244,11 @@ def _inventory_meta(t: _Text, inv: dict[str, Any]) -> list[tuple[str, Cell]]:
 
 # ---------------------------------------------------------------- self-evaluation pieces
 
-def _pairs_table(t: _Text, name: str, key: str, pairs: list[tuple[str, Cell]]) -> Table:
+def _pairs_table(t: Text, name: str, key: str, pairs: list[tuple[str, Cell]]) -> Table:
     return Table(name, [t("key"), t("value")], [[k, v] for k, v in pairs], key)
 
 
-def _findings_table(t: _Text, findings: list[dict[str, Any]], name: str, key: str) -> Table:
+def _findings_table(t: Text, findings: list[dict[str, Any]], name: str, key: str) -> Table:
     rows: list[list[Cell]] = [
         [f["rule_id"], t.code("status", f["status"]), f.get("level"),
          t("yes") if f.get("required") else t("no"), f.get("evidence"), f.get("source")]
@@ -257,14 +257,14 @@ def _findings_table(t: _Text, findings: list[dict[str, Any]], name: str, key: st
     return Table(name, columns, rows, key)
 
 
-def _path_findings(t: _Text, assessment: dict[str, Any], n: int, heading: str) -> list[Table]:
+def _path_findings(t: Text, assessment: dict[str, Any], n: int, heading: str) -> list[Table]:
     """Findings of the national guideline's pathway rules (``cn.path{n}.…``), if any."""
     own = [f for f in assessment.get("findings") or [] if f["rule_id"].startswith(f"cn.path{n}.")]
     name = t("se.path.findings", path=heading)
     return [_findings_table(t, own, name, f"path{n}.findings")] if own else []
 
 
-def _energy_table(t: _Text, inv: dict[str, Any]) -> Table:
+def _energy_table(t: Text, inv: dict[str, Any]) -> Table:
     energy = inv.get("energy") or {}
     rows: list[list[Cell]] = [
         [carrier, c.get("quantity"), c.get("unit"), c.get("coefficient"),
@@ -276,7 +276,7 @@ def _energy_table(t: _Text, inv: dict[str, Any]) -> Table:
     return Table(t("se.path1.energy"), columns, rows, "energy")
 
 
-def _path1(t: _Text, inv: dict[str, Any], assessment: dict[str, Any]) -> Section:
+def _path1(t: Text, inv: dict[str, Any], assessment: dict[str, Any]) -> Section:
     heading = t("se.path1")
     basis = t.code("basis", (inv.get("energy") or {}).get("basis", "equivalent"))
     tables = [_summary_table(t, inv, "views", t("se.path1.views")),
@@ -287,7 +287,7 @@ def _path1(t: _Text, inv: dict[str, Any], assessment: dict[str, Any]) -> Section
     return Section(heading, paragraphs, tables, "path1")
 
 
-def _path2(t: _Text, inv: dict[str, Any], assessment: dict[str, Any],
+def _path2(t: Text, inv: dict[str, Any], assessment: dict[str, Any],
            hourly: dict[str, Any] | None) -> Section:
     heading = t("se.path2")
     elec = inv.get("electricity_mwh") or {}
@@ -305,7 +305,7 @@ def _path2(t: _Text, inv: dict[str, Any], assessment: dict[str, Any],
     return Section(heading, paragraphs, tables, "path2")
 
 
-def _efficiency_tables(t: _Text, eff: dict[str, Any]) -> list[Table]:
+def _efficiency_tables(t: Text, eff: dict[str, Any]) -> list[Table]:
     year = str(eff.get("year"))
     keys = ("period", "kind", "name", "energy_kwh", "output_quantity", "output_unit",
             "kwh_per_unit", "kgce_per_unit")
@@ -323,7 +323,7 @@ def _efficiency_tables(t: _Text, eff: dict[str, Any]) -> list[Table]:
     return tables
 
 
-def _savings_text(t: _Text, eff: dict[str, Any]) -> list[str]:
+def _savings_text(t: Text, eff: dict[str, Any]) -> list[str]:
     totals = (eff.get("savings") or {}).get("totals")
     if not isinstance(totals, dict):
         return []
@@ -332,7 +332,7 @@ def _savings_text(t: _Text, eff: dict[str, Any]) -> list[str]:
     return [t("se.path3.savings", kwh=_num(kwh), tco2=_num(tco2))]
 
 
-def _path3(t: _Text, assessment: dict[str, Any], eff: dict[str, Any] | None) -> Section:
+def _path3(t: Text, assessment: dict[str, Any], eff: dict[str, Any] | None) -> Section:
     heading = t("se.path3")
     findings = _path_findings(t, assessment, 3, heading)
     if eff is None:
@@ -342,20 +342,20 @@ def _path3(t: _Text, assessment: dict[str, Any], eff: dict[str, Any] | None) -> 
                    "path3")
 
 
-def _path4(t: _Text, assessment: dict[str, Any]) -> Section:
+def _path4(t: Text, assessment: dict[str, Any]) -> Section:
     heading = t("se.path4")
     findings = _path_findings(t, assessment, 4, heading)
     return Section(heading, [t("se.path4.text")], findings, "path4")
 
 
-def _path5(t: _Text, inv: dict[str, Any], assessment: dict[str, Any]) -> Section:
+def _path5(t: Text, inv: dict[str, Any], assessment: dict[str, Any]) -> Section:
     heading = t("se.path5")
     gaps = [w for w in inv.get("warnings") or [] if w.startswith("meter ")]
     paragraphs = [t("se.path5.text"), *(gaps or [t("se.path5.none")])]
     return Section(heading, paragraphs, _path_findings(t, assessment, 5, heading), "path5")
 
 
-def _self_reduction_table(t: _Text, assessment: dict[str, Any]) -> Table:
+def _self_reduction_table(t: Text, assessment: dict[str, Any]) -> Table:
     sr = assessment.get("self_reduction") or {}
     rows: list[list[Cell]] = [[d, r, t("yes") if d == sr.get("definition") else t("no")]
                               for d, r in (sr.get("all") or {}).items()]
@@ -366,7 +366,7 @@ def _self_reduction_table(t: _Text, assessment: dict[str, Any]) -> Table:
 HOLDING_KEYS = ("acquired", "held", "claimed_for_year", "retired", "expired", "cancelled")
 
 
-def _holdings_table(t: _Text, holdings: dict[str, Any]) -> Table:
+def _holdings_table(t: Text, holdings: dict[str, Any]) -> Table:
     """Per kind of a ``lingtan.instruments/1`` document: held at ``as_of``, retired, expired."""
     rows: list[list[Cell]] = [[t.code("instrument", kind), k.get("unit"),
                                *(k.get(f) for f in HOLDING_KEYS)]
@@ -376,7 +376,7 @@ def _holdings_table(t: _Text, holdings: dict[str, Any]) -> Table:
     return Table(t("se.path6.holdings"), columns, rows, "holdings")
 
 
-def _path6(t: _Text, inv: dict[str, Any], assessment: dict[str, Any],
+def _path6(t: Text, inv: dict[str, Any], assessment: dict[str, Any],
            holdings: dict[str, Any] | None = None) -> Section:
     heading = t("se.path6")
     claimed = inv.get("instruments_claimed") or {}
@@ -393,7 +393,7 @@ def _path6(t: _Text, inv: dict[str, Any], assessment: dict[str, Any],
     return Section(heading, [text], tables, "path6")
 
 
-def _net_pairs(t: _Text, assessment: dict[str, Any]) -> list[tuple[str, Cell]]:
+def _net_pairs(t: Text, assessment: dict[str, Any]) -> list[tuple[str, Cell]]:
     baseline = assessment.get("baseline") or {}
     sr = assessment.get("self_reduction") or {}
     return [(t("se.gross"), assessment.get("gross_tco2e")),
@@ -404,7 +404,7 @@ def _net_pairs(t: _Text, assessment: dict[str, Any]) -> list[tuple[str, Cell]]:
             (f"{t('se.self_reduction')} ({sr.get('definition')})", sr.get("ratio"))]
 
 
-def _gaps_section(t: _Text, assessment: dict[str, Any]) -> Section:
+def _gaps_section(t: Text, assessment: dict[str, Any]) -> Section:
     gaps = assessment.get("gaps") or []
     if not gaps:
         return Section(t("se.gaps"), [t("se.gaps.none")], [], "gaps")
@@ -431,7 +431,7 @@ def build_selfeval_report(inv: dict[str, Any], assessment: dict[str, Any],
     智能控碳 digital control, 抵销与披露 offsets and disclosure; then every scheme finding
     with its evidence and source, the gap list and the warnings.
     """
-    t = _Text(lang)
+    t = Text(lang)
     findings = _findings_table(t, assessment.get("findings") or [], t("se.findings.table"),
                                "findings")
     sections = [
@@ -449,7 +449,7 @@ def build_selfeval_report(inv: dict[str, Any], assessment: dict[str, Any],
     return Report("selfeval", lang, t("selfeval.title"), metadata, sections)
 
 
-def _selfeval_meta(t: _Text, inv: dict[str, Any],
+def _selfeval_meta(t: Text, inv: dict[str, Any],
                    assessment: dict[str, Any]) -> list[tuple[str, Cell]]:
     scheme = assessment.get("scheme") or {}
     return [(t("meta.site"), inv["site"]), (t("meta.year"), inv["year"]),
