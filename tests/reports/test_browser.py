@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed 
 def _screenshot(page: Path, out: Path, height_px: int) -> Image.Image:
     assert CHROMIUM is not None
     subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                    "--disable-dev-shm-usage",
                     f"--window-size=1200,{height_px}", f"--screenshot={out}", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
     return Image.open(out).convert("RGB")
