@@ -210,17 +210,11 @@ def hourly_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Hourly (24/7) view: annual vs hourly matching, and CFE% with a grid share."""
-    import lingtan
     from lingtan.matching.site import hourly_view
 
-    try:
-        with lingtan.open(db) as ws:
-            view = hourly_view(ws.con, year, site_id=site, grid_cfe_share=grid_cfe_share)
-    except LingtanError as exc:
-        _fail(exc)
-    data = view.to_dict()
-    if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+    data = _document(db, as_json, lambda ws: hourly_view(
+        ws.con, year, site_id=site, grid_cfe_share=grid_cfe_share).to_dict())
+    if data is None:
         return
     cfe = "not computed (give --grid-cfe-share)" if data["cfe"] is None else f"{data['cfe']:.1%}"
     out.print(f"{data['site']} {year}: annual matching {data['annual_matching']:.1%} · "

@@ -1,9 +1,11 @@
-"""Reports as data: a :class:`Report` of sections, paragraphs and tables of plain values.
+"""Reports as data: a :class:`Report` of sections, paragraphs, tables and figures.
 
 The builders take the documented JSON documents (``lingtan.inventory/1``,
-``lingtan.assessment/1``, ``lingtan.efficiency/1``, ``lingtan.hourly/1``; docs/cli.md), so
-a report can be built from stored results. Numbers are copied, never recomputed; the
-renderers (:mod:`lingtan.reports.html`, :mod:`lingtan.reports.xlsx`) only lay them out.
+``lingtan.assessment/1``, ``lingtan.efficiency/1``, ``lingtan.hourly/1``,
+``lingtan.monthly/1``, ``lingtan.instruments/1``; docs/cli.md, docs/reports.md), so a
+report can be built from stored results. Numbers are copied, never recomputed; the
+renderers (:mod:`lingtan.reports.html`, :mod:`lingtan.reports.xlsx`,
+:mod:`lingtan.reports.pdf`) only lay them out.
 
 * :func:`build_inventory_report` — GHG inventory in the ISO 14064-1:2018 category layout.
 * :func:`build_selfeval_report` — zero-carbon factory self-evaluation along the six
