@@ -30,9 +30,11 @@ class Workspace:
     >>> ws.inventory(year=2025).to_frame()             # doctest: +SKIP
     """
 
-    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+    def __init__(self, db: str | Path = DEFAULT_DB, *, read_only: bool = False,
+                 create: bool = True) -> None:
         self.db = db
-        self.con: duckdb.DuckDBPyConnection = connect(db)
+        self.read_only = read_only
+        self.con: duckdb.DuckDBPyConnection = connect(db, read_only=read_only, create=create)
 
     def import_package(self, path: str | Path, *, lenient: bool = False) -> ImportSummary:
         """Import a data package (see :func:`lingtan.ingest.importer.import_package`)."""
@@ -87,6 +89,17 @@ class Workspace:
         self.close()
 
 
-def open(db: str | Path = DEFAULT_DB) -> Workspace:  # the documented entry point (shadows open)
-    """Open (creating if needed) the workspace database ``db``."""
-    return Workspace(db)
+def open(db: str | Path = DEFAULT_DB, *, read_only: bool = False,  # shadows open: documented
+         create: bool = True) -> Workspace:
+    """Open the workspace database ``db``.
+
+    Parameters
+    ----------
+    read_only : bool
+        Open without write access: other readers may open it at the same time, and
+        nothing is written (see :func:`lingtan.store.workspace.connect`).
+    create : bool
+        Create an empty workspace when there is no file at ``db`` (else
+        :class:`~lingtan.errors.WorkspaceNotFoundError`).
+    """
+    return Workspace(db, read_only=read_only, create=create)

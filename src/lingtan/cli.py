@@ -50,7 +50,7 @@ def _document(db: Path, as_json: bool,
     import lingtan
 
     try:
-        with lingtan.open(db) as ws:
+        with lingtan.open(db, read_only=True, create=False) as ws:
             data = compute(ws)
     except LingtanError as exc:
         _fail(exc)
@@ -124,7 +124,7 @@ def inventory_cmd(
         err.print(f"error: --gwp must be AR4, AR5 or AR6, not {gwp!r}")
         raise typer.Exit(2)
     try:
-        with lingtan.open(db) as ws:
+        with lingtan.open(db, read_only=not publish, create=False) as ws:
             inv = ws.inventory(year, site=site, gwp=gwp)
             if publish:
                 from lingtan.store.published import publish_inventory
@@ -179,7 +179,7 @@ def assess_cmd(
         err.print(f"error: --definition must be A, B or strict, not {definition!r}")
         raise typer.Exit(2)
     try:
-        with lingtan.open(db) as ws:
+        with lingtan.open(db, read_only=True, create=False) as ws:
             report = assess(ws.con, scheme, year, site_id=site, definition=definition)
     except LingtanError as exc:
         _fail(exc)
@@ -346,7 +346,7 @@ def report_cmd(
         err.print(f"error: --lang must be zh or en, not {lang!r}")
         raise typer.Exit(2)
     try:
-        with lingtan.open(db) as ws:
+        with lingtan.open(db, read_only=True, create=False) as ws:
             report = build_report(ws.con, year, kind, lang, scheme=scheme, site_id=site)
         path = write_report(report, fmt, output)
     except LingtanError as exc:
@@ -366,7 +366,7 @@ def export_cmd(
     from lingtan.store.bundle import export_bundle
 
     try:
-        with lingtan.open(db) as ws:
+        with lingtan.open(db, read_only=True, create=False) as ws:
             manifest = export_bundle(ws.con, load_site(ws.con, site).id, bundle)
     except LingtanError as exc:
         _fail(exc)
@@ -404,7 +404,7 @@ def verify_cmd(
             out.print(f"[green]bundle verified[/]: {bundle}")
         return
     try:
-        with lingtan.open(db) as ws:
+        with lingtan.open(db, read_only=True, create=False) as ws:
             report = verify(ws.con)
     except LingtanError as exc:
         _fail(exc)

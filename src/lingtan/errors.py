@@ -10,7 +10,10 @@ The tree::
     ├── FactorNotFoundError (also LookupError) no factor for (family, subject, geography,
     │                                          year, scheme)
     └── StoreError                             the workspace database is unusable
-        └── SchemaVersionError                 database written by a newer lingtan
+        ├── SchemaVersionError                 database written by a newer lingtan
+        ├── WorkspaceNotFoundError             no workspace at that path (never created
+        │                                      by a command that only reads)
+        └── WorkspaceBusyError                 another process holds the workspace
 
 User-input errors subclass :class:`ValueError` so that generic callers can catch them
 without importing lingtan.
@@ -95,3 +98,11 @@ class StoreError(LingtanError):
 
 class SchemaVersionError(StoreError):
     """The database schema is newer than this version of lingtan understands."""
+
+
+class WorkspaceNotFoundError(StoreError):
+    """A command that only reads was given a path where no workspace exists."""
+
+
+class WorkspaceBusyError(StoreError):
+    """Another process (an import, ``lingtan serve``) holds the workspace's write lock."""

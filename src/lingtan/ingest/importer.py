@@ -2,9 +2,12 @@
 
 Guarantees (docs/import.md):
 
-- **Atomic.** Everything happens in one DuckDB transaction. In strict mode (default)
-  any invalid value aborts the import and nothing lands; a killed process leaves the
-  store as it was (DuckDB discards an uncommitted transaction).
+- **Atomic, also under kill -9.** In strict mode (default) any invalid value aborts the
+  import and nothing lands. Writes are committed in three steps (a ``pending`` batch
+  row, the data, then the batch ``complete`` with its audit record;
+  :mod:`lingtan.store.batches`), so a process killed at any moment leaves either the
+  store as it was or the whole import with its audit record: what a killed import left
+  is rolled back when the workspace is next opened.
 - **Lenient.** With ``lenient=True`` valid rows land and every invalid row goes to
   ``quarantine`` with file, row, field and reason. Nothing is dropped silently.
 - **Idempotent.** Importing the same package again changes nothing (no batch, no
@@ -27,9 +30,9 @@ from lingtan.ingest import readings as rd
 from lingtan.ingest import records as rec
 from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
 from lingtan.site import Site, read_site
+from lingtan.store.batches import complete_batch, discard_batch, open_batch
 from lingtan.store.integrity import readings_digest, reference_hashes
 from lingtan.store.versioned import WriteCounts, write_versioned
-from lingtan.store.workspace import append_audit, utc_now
 from lingtan.units import Dimension, dimension_of
 
 SMALL_TABLES: dict[str, tuple[rec.Column, ...]] = {
@@ -110,16 +113,40 @@ def import_package(
     pkg = find_package(Path(root))
     try:
         prepared = _prepare(con, pkg, lenient)
-        con.execute("BEGIN TRANSACTION")
+        batch_id = open_batch(con, pkg.site.id, str(pkg.root.resolve()), _mode(lenient))
         try:
-            summary = _write(con, prepared)
+            summary, audit = _write_in_transaction(con, prepared, batch_id)
         except BaseException:
-            con.execute("ROLLBACK")
+            discard_batch(con, batch_id)  # its data was rolled back; else recovery does it
             raise
-        con.execute("ROLLBACK" if summary.status == "unchanged" else "COMMIT")
+        if summary.status == "unchanged":
+            discard_batch(con, batch_id)
+        else:
+            complete_batch(con, batch_id, pkg.site.id, audit["package_sha256"],
+                           json.dumps(summary.as_dict(), ensure_ascii=False, default=str),
+                           audit)
     finally:
         _drop_temporaries(con)
     return summary
+
+
+def _mode(lenient: bool) -> str:
+    return "lenient" if lenient else "strict"
+
+
+def _write_in_transaction(con: duckdb.DuckDBPyConnection, prepared: _Prepared, batch_id: int
+                          ) -> tuple[ImportSummary, dict[str, Any]]:
+    """Step 2 of the batch protocol: every data write, committed unless nothing changed."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        summary = _write(con, prepared, batch_id)
+        audit = {} if summary.status == "unchanged" else _record_files(
+            con, prepared.pkg, summary, prepared.files, batch_id)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("ROLLBACK" if summary.status == "unchanged" else "COMMIT")
+    return summary, audit
 
 
 @dataclass
@@ -177,11 +204,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
                      equipment_rows, reference_rows)
 
 
-def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared) -> ImportSummary:
-    """Every write of an import (inside the caller's transaction)."""
-    site, batch_id = prep.pkg.site, _next_batch_id(con)
-    summary = ImportSummary(site.id, "imported", batch_id,
-                            "lenient" if prep.lenient else "strict")
+def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared, batch_id: int) -> ImportSummary:
+    """Every data write of an import (inside the caller's transaction)."""
+    site = prep.pkg.site
+    summary = ImportSummary(site.id, "imported", batch_id, _mode(prep.lenient))
     summary.tables["sites"] = write_versioned(
         con, "sites", site.id, [_site_row(site)], batch_id).as_dict()
     for table, result in prep.parsed.items():
@@ -209,8 +235,6 @@ def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared) -> ImportSummary:
                         for n in prep.pkg.ignored]
     if not _changed(summary):
         summary.status, summary.batch_id = "unchanged", None
-        return summary
-    _record_batch(con, prep.pkg, summary, prep.files, batch_id)
     return summary
 
 
@@ -470,33 +494,23 @@ def _changed(summary: ImportSummary) -> bool:
     return tables or readings or summary.quarantined > 0
 
 
-def _next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batches").fetchone()
-    return int(row[0]) if row else 1
-
-
-def _record_batch(
+def _record_files(
     con: duckdb.DuckDBPyConnection, pkg: _Package, summary: ImportSummary,
     files: list[StagedFile], batch_id: int,
-) -> None:
+) -> dict[str, Any]:
+    """Write the batch's files; return its audit record's detail (digests of what it wrote)."""
     digest = hashlib.sha256()
     for f in sorted(files, key=lambda f: f.name):
         digest.update(f"{f.name}\0{f.sha256}\n".encode())
     digest.update((pkg.root / "factory.yaml").read_bytes())
-    detail = summary.as_dict()
-    con.execute(
-        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [batch_id, pkg.site.id, str(pkg.root.resolve()), digest.hexdigest(), summary.mode,
-         utc_now(), json.dumps(detail, ensure_ascii=False, default=str)],
-    )
     con.executemany(
         "INSERT INTO import_files VALUES (?, ?, ?, ?, ?)",
         [(batch_id, f.name, f.sha256, f.encoding, f.rows) for f in files],
     )
-    append_audit(con, "import", pkg.site.id, {
+    return {
         "batch_id": batch_id, "package_sha256": digest.hexdigest(),
         "files": {f.name: f.sha256 for f in files}, "tables": summary.tables,
         "readings": summary.readings, "quarantined": summary.quarantined,
         "readings_digest": readings_digest(con, pkg.site.id, batch_id),
         "reference_hashes": reference_hashes(con, pkg.site.id, batch_id),
-    })
+    }

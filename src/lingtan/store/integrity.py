@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from lingtan.store.schema import VERSIONED_TABLES
+from lingtan.store.schema import BATCH_TABLES, VERSIONED_TABLES
 from lingtan.store.versioned import row_sha256
 from lingtan.store.workspace import verify_audit_chain
 
@@ -101,6 +101,7 @@ def verify(con: duckdb.DuckDBPyConnection) -> VerifyReport:
         if action == "import":
             _check_import(con, report, seq, subject, detail)
     _check_row_hashes(con, report)
+    _check_batches(con, report, records)
     from lingtan.store.published import check_published
 
     check_published(con, report)
@@ -124,6 +125,37 @@ def _check_import(con: duckdb.DuckDBPyConnection, report: VerifyReport, seq: int
         if hashes.get(key) != sha:
             report.problems.append(f"{key.replace('|', ' row ')} written by batch {batch} is "
                                    "missing or its hash changed")
+
+
+def _check_batches(con: duckdb.DuckDBPyConnection, report: VerifyReport,
+                   records: list[tuple[Any, ...]]) -> None:
+    """Every stored row must belong to a complete batch that has its ``import`` audit record.
+
+    Rows of a batch that is pending, rolled back, unknown or without its audit record are
+    named per table and batch (a killed import is rolled back at the next writable open,
+    :mod:`lingtan.store.batches`, so such rows mean the store was altered).
+    """
+    audited = {int(json.loads(d)["batch_id"]) for _, action, _, d in records if action == "import"}
+    states = dict(con.execute("SELECT batch_id, state FROM import_batches").fetchall())
+    for table in BATCH_TABLES:
+        for column in ("batch_id", "superseded_by_batch") if table == "reading_versions" \
+                else ("batch_id",):
+            for batch, n in con.execute(f"SELECT {column}, count(*) FROM {table}"
+                                        " GROUP BY ALL ORDER BY 1").fetchall():
+                why = _batch_fault(states.get(batch), batch in audited)
+                if why:
+                    report.problems.append(f"{table}: {n} row(s) of batch {batch} ({column}),"
+                                           f" which {why}")
+    report.checked["batches"] = sum(1 for s in states.values() if s == "complete")
+    report.checked["rolled_back_batches"] = sum(1 for s in states.values() if s == "rolled_back")
+
+
+def _batch_fault(state: str | None, audited: bool) -> str | None:
+    if state is None:
+        return "is not in import_batches"
+    if state != "complete":
+        return f"never completed (state {state})"
+    return None if audited else "has no import audit record"
 
 
 def _check_row_hashes(con: duckdb.DuckDBPyConnection, report: VerifyReport) -> None:

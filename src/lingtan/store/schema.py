@@ -143,14 +143,28 @@ ALTER TABLE readings ADD COLUMN flag VARCHAR;
 ALTER TABLE reading_versions ADD COLUMN flag VARCHAR;
 """
 
+# An import commits in three steps (docs/import.md, "Crash safety"): its batch row as
+# ``pending``, then its data, then the batch ``complete`` with its audit record. Rows of a
+# batch that never completed are rolled back by :mod:`lingtan.store.recovery`. Batches
+# stored before this migration were each written in one transaction with their audit
+# record: they are complete.
+_V5 = """
+ALTER TABLE import_batches ADD COLUMN state VARCHAR DEFAULT 'complete';
+ALTER TABLE import_batches ADD COLUMN completed_utc TIMESTAMP;
+UPDATE import_batches SET completed_utc = started_utc;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial workspace schema", _V1),
     Migration(2, "reference files of a package (energy_limits.csv)", _V2),
     Migration(3, "published results, re-run by verify", _V3),
     Migration(4, "reading flag as given (flag = reset: counter restarted)", _V4),
+    Migration(5, "import batch state: pending until its audit record is written", _V5),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+#: The schema version from which import batches have a state (recovery needs it).
+BATCH_STATE_VERSION = 5
 
 #: Versioned reference tables: table -> key column.
 VERSIONED_TABLES: dict[str, str] = {
@@ -163,3 +177,8 @@ VERSIONED_TABLES: dict[str, str] = {
     "equipment": "row_key",
     "reference_files": "row_key",
 }
+
+#: Tables whose rows carry the ``batch_id`` of the import that wrote them.
+BATCH_TABLES: tuple[str, ...] = (
+    "readings", "reading_versions", *VERSIONED_TABLES, "quarantine", "import_files",
+)

@@ -5,48 +5,171 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
+import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from lingtan.errors import SchemaVersionError, StoreError
-from lingtan.store.schema import LATEST_VERSION, MIGRATIONS, Migration
+from lingtan.errors import (
+    SchemaVersionError,
+    StoreError,
+    WorkspaceBusyError,
+    WorkspaceNotFoundError,
+)
+from lingtan.store.schema import BATCH_STATE_VERSION, LATEST_VERSION, MIGRATIONS, Migration
 
 DEFAULT_DB = Path("lingtan.duckdb")
 GENESIS_SHA256 = "0" * 64
 
 
-def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) a workspace database and bring its schema up to date.
+#: DuckDB settings of every workspace connection: nothing is downloaded or loaded on
+#: demand (a SQLite file must not make DuckDB fetch its ``sqlite`` extension).
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False, "autoload_known_extensions": False}
+#: How long an open waits for another process's write lock (``LINGTAN_LOCK_WAIT_S``).
+LOCK_WAIT_S = 10.0
+
+
+def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False, create: bool = True,
+            lock_wait_s: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a workspace database, bring its schema up to date and recover killed imports.
 
     Parameters
     ----------
     db : str or Path
         DuckDB file, or ``":memory:"``.
     read_only : bool
-        Open without write access (no migration is then possible).
+        Open without write access. A workspace that needs a migration or holds a killed
+        import is first opened for writing once, to migrate and recover it.
+    create : bool
+        Create the file if it does not exist (commands that only read pass ``False``).
+    lock_wait_s : float, optional
+        Wait this long for another process's lock (default :data:`LOCK_WAIT_S`, or the
+        environment variable ``LINGTAN_LOCK_WAIT_S``).
 
     Raises
     ------
+    WorkspaceNotFoundError
+        ``create=False`` and there is no file at ``db``.
+    WorkspaceBusyError
+        Another process still holds the workspace after the wait.
     SchemaVersionError
         If the file was written by a newer lingtan.
     StoreError
-        If the file is not a DuckDB database.
+        If the file is not a lingtan workspace.
     """
-    try:
-        con = duckdb.connect(str(db), read_only=read_only)
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open workspace {db}: {exc}") from exc
+    path = str(db)
+    if path != ":memory:" and not create and not Path(path).is_file():
+        raise WorkspaceNotFoundError(
+            f"no workspace at {path!r} (create one with `lingtan import PACKAGE --db {path}`)")
+    if path != ":memory:":
+        _check_file_kind(path)
+    if read_only and path != ":memory:" and _needs_writer(path, lock_wait_s):
+        connect(path, lock_wait_s=lock_wait_s).close()
+    con = _open(path, read_only, lock_wait_s)
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
-        if not read_only:
-            migrate(con)
+        if read_only:
+            _check_version(con, path)
+        else:
+            if migrate(con, path) >= BATCH_STATE_VERSION:
+                from lingtan.store.batches import recover
+
+                recover(con)
     except BaseException:
         con.close()  # else the file stays locked while the error is alive
         raise
     return con
+
+
+#: DuckDB's file magic (bytes 8–11 of its header) and others worth naming.
+_DUCKDB_MAGIC = b"DUCK"
+_OTHER_KINDS = {b"SQLite format 3\0": "a SQLite database", b"PAR1": "a Parquet file",
+                b"PK\x03\x04": "a zip archive (a bundle? use `lingtan verify --bundle`)"}
+
+
+def _check_file_kind(path: str) -> None:
+    """Refuse, before DuckDB sees it, a file that is not a DuckDB database (DuckDB would
+    try to load a reader extension for a SQLite file)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot open workspace {path!r}: {exc.strerror}") from exc
+    if not head or head[8:12] == _DUCKDB_MAGIC:
+        return
+    kind = next((name for magic, name in _OTHER_KINDS.items() if head.startswith(magic)),
+                "not a DuckDB database")
+    raise StoreError(f"cannot open workspace {path!r}: not a lingtan workspace ({kind})")
+
+
+def _open(path: str, read_only: bool, lock_wait_s: float | None) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect`` that waits for another process's lock, then names it."""
+    wait_s = lock_wait_s if lock_wait_s is not None else float(
+        os.environ.get("LINGTAN_LOCK_WAIT_S", LOCK_WAIT_S))
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=_CONFIG)
+        except duckdb.IOException as exc:
+            holder = _lock_holder(str(exc))
+            if holder is None:
+                raise StoreError(f"cannot open workspace {path!r}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise WorkspaceBusyError(
+                    f"workspace {path!r} is in use by another lingtan process ({holder}): an"
+                    f" import or `lingtan serve` holds it; waited {wait_s:g} s — try again"
+                    " when it has finished (LINGTAN_LOCK_WAIT_S sets the wait)") from exc
+            time.sleep(0.1)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open workspace {path!r}: not a lingtan workspace"
+                             f" ({_first_line(exc)})") from exc
+
+
+def _lock_holder(message: str) -> str | None:
+    """``PID n`` from DuckDB's lock-conflict message, or ``None`` for another I/O error."""
+    if "lock" not in message.lower():
+        return None
+    found = re.search(r"PID (\d+)", message)
+    return f"PID {found.group(1)}" if found else "another process"
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _needs_writer(path: str, lock_wait_s: float | None) -> bool:
+    """Whether a read-only open must first let a writer migrate or recover the file."""
+    if not Path(path).is_file():
+        return False
+    con = _open(path, True, lock_wait_s)
+    try:
+        version = schema_version(con)
+        if version == 0 or version > LATEST_VERSION:
+            return False  # not a workspace, or a newer one: the read-only open says which
+        if version < LATEST_VERSION:
+            return True
+        if version < BATCH_STATE_VERSION:
+            return False
+        row = con.execute("SELECT count(*) FROM import_batches WHERE state = 'pending'"
+                          ).fetchone()
+        return bool(row and row[0])
+    finally:
+        con.close()
+
+
+def _check_version(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    version = schema_version(con)
+    if version > LATEST_VERSION:
+        raise _too_new(version)
+    if version == 0:
+        raise StoreError(f"{path!r} is not a lingtan workspace (no schema_migrations table)")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -60,7 +183,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
+def migrate(con: duckdb.DuckDBPyConnection, path: str = "") -> int:
     """Apply pending migrations, each in its own transaction; return the new version.
 
     Raises
@@ -68,19 +191,31 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     SchemaVersionError
         If the schema is newer than this lingtan.
     StoreError
-        If a migration fails (e.g. the file holds another program's tables); the
-        failed step is rolled back.
+        If the database holds another program's tables, or a migration fails (the failed
+        step is rolled back).
     """
     current = schema_version(con)
     if current > LATEST_VERSION:
-        raise SchemaVersionError(
-            f"workspace schema version {current} is newer than this lingtan "
-            f"(understands up to {LATEST_VERSION}); upgrade lingtan"
-        )
+        raise _too_new(current)
+    if current == 0 and _has_tables(con):
+        raise StoreError(f"{path or 'the database'!r} is not a lingtan workspace: it holds"
+                         " other tables and no schema_migrations")
     for migration in MIGRATIONS:
         if migration.version > current:
             _apply(con, migration)
     return LATEST_VERSION
+
+
+def _too_new(version: int) -> SchemaVersionError:
+    return SchemaVersionError(
+        f"workspace schema version {version} is newer than this lingtan "
+        f"(understands up to {LATEST_VERSION}); upgrade lingtan")
+
+
+def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM information_schema.tables"
+                      " WHERE table_catalog NOT IN ('system', 'temp')").fetchone()
+    return bool(row and row[0])
 
 
 def _apply(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
