@@ -6,7 +6,9 @@ The tree::
     ├── InputError (also ValueError)           bad data supplied by the user
     │   ├── PackageError                       a data-package file, row or field is invalid
     │   ├── UnitError                          unknown unit, or a unit of the wrong dimension
-    │   └── NoDataError                        a period or site has no data to work on
+    │   ├── NoDataError                        a period or site has no data to work on
+    │   └── InconsistentDataError              stored data that cannot all be right (a
+    │                                          negative consumed electricity)
     ├── FactorNotFoundError (also LookupError) no factor for (family, subject, geography,
     │                                          year, scheme)
     └── StoreError                             the workspace database is unusable
@@ -86,6 +88,10 @@ class UnitError(InputError):
 
 class NoDataError(InputError):
     """There is no data for the requested site or period."""
+
+
+class InconsistentDataError(InputError):
+    """The stored data of a period contradict each other (a meter missing or misdeclared)."""
 
 
 class FactorNotFoundError(LingtanError, LookupError):

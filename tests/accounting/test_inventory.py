@@ -17,7 +17,7 @@ import pytest
 import lingtan
 from lingtan.accounting.lines import Line
 from lingtan.accounting.result import Inventory
-from lingtan.errors import FactorNotFoundError, NoDataError
+from lingtan.errors import FactorNotFoundError, InconsistentDataError, NoDataError
 from pkgedit import append, edit
 
 MINIMAL = Path(__file__).resolve().parents[2] / "examples" / "minimal"
@@ -344,3 +344,115 @@ def test_equal_value_of_electricity_needs_a_user_coefficient(
 
 def test_no_equal_value_without_coefficient(inv: Inventory) -> None:
     assert inv.energy.electricity_equal_value_tce is None
+
+
+# -- completeness: gaps, sub-meters, impossible balances -------------------------------------
+
+def _without(pkg: Path, meter: str) -> None:
+    """Drop every reading of ``meter`` (its readings file went missing)."""
+    for path in (pkg / "readings").glob("*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(ln for ln in lines if not ln.startswith(f"{meter},")),
+                        encoding="utf-8")
+
+
+def test_meter_without_readings_is_a_gap(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    _without(minimal_pkg, "GRID-IMP")
+    inv = _inventory(ws, minimal_pkg)
+    gap = ("meter 'GRID-IMP' (grid_import) has no readings in 2025: a gap, counted as 0 — "
+           "import its readings, or check its meter_id")
+    assert gap in inv.warnings
+    assert gap in inv.to_dict()["warnings"]
+    # consumed 0 + 180 − 30 = 150 MWh, location −30 × 0.5827 + 110 > 0: a warning, no error
+    assert inv.views["location"].scope2_tco2e == pytest.approx(-30 * 0.5827 + HEAT_T)
+
+
+def test_negative_consumed_electricity_is_an_error(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    _without(minimal_pkg, "GRID-IMP")
+    _without(minimal_pkg, "PV")
+    ws.import_package(minimal_pkg)
+    with pytest.raises(InconsistentDataError) as err:
+        ws.inventory(year=2025)
+    message = str(err.value)
+    assert ("electricity consumed in 2025 is negative: grid import 0.000 MWh + generation "
+            "0.000 MWh − export 30.000 MWh = -30.000 MWh") in message
+    assert ("grid_import: 'GRID-IMP' (no readings); generation: 'PV' (no readings); "
+            "grid_export: 'GRID-EXP'") in message
+    assert isinstance(err.value, ValueError)
+
+
+def _negative_scope2(pkg: Path) -> None:
+    """No grid-import readings; PV 50 + 60 + 500 = 610 MWh, export 10 + 200 + 0 = 210 MWh."""
+    _without(pkg, "GRID-IMP")
+    edit(pkg, "readings/pv_gas.csv", "PV,2025-01-01 03:00,70", "PV,2025-01-01 03:00,500")
+    edit(pkg, "readings/grid.csv", "GRID-EXP,2025-01-01 02:00,20", "GRID-EXP,2025-01-01 02:00,200")
+
+
+def test_negative_scope2_is_an_error(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    _negative_scope2(minimal_pkg)
+    ws.import_package(minimal_pkg)
+    # consumed 610 − 210 = 400 MWh ≥ 0; location 110 − 210 × 0.5827 = −12.367 t,
+    # ets 110 − 210 × 0.5703 = −9.763 t, market (no deduction) 110 t
+    with pytest.raises(InconsistentDataError,
+                       match=r"scope 2 in 2025 is negative \(location -12\.367 tCO2e, ets "
+                             r"-9\.763 tCO2e\): exported electricity 210\.000 MWh .* grid "
+                             r"purchases of 0\.000 MWh\. Meters — grid_import: 'GRID-IMP' "
+                             r"\(no readings\); generation: 'PV'; grid_export: 'GRID-EXP'"):
+        ws.inventory(year=2025)
+
+
+def test_negative_scope2_from_the_cli_is_a_message(
+    ws: lingtan.Workspace, minimal_pkg: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from lingtan.cli import app
+
+    _negative_scope2(minimal_pkg)
+    db = tmp_path / "cli.duckdb"
+    runner = CliRunner()
+    assert runner.invoke(app, ["import", str(minimal_pkg), "--db", str(db)]).exit_code == 0
+    result = runner.invoke(app, ["inventory", "--year", "2025", "--db", str(db), "--json"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "error: scope 2 in 2025 is negative" in result.stderr
+    assert "'GRID-IMP' (no readings)" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _submeters(pkg: Path, *readings: str) -> None:
+    append(pkg, "meters.csv", "SUB1,车间一,electricity,MWh,interval,submeter,PV,60,,",
+           "SUB2,车间二,electricity,MWh,interval,submeter,PV,60,,")
+    append(pkg, "readings/pv_gas.csv", *readings)
+
+
+def test_submeters_above_their_parent_for_the_year(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    _submeters(minimal_pkg, "SUB1,2025-01-01 01:00,150", "SUB2,2025-01-01 02:00,50")
+    inv = _inventory(ws, minimal_pkg)
+    # 150 + 50 = 200 MWh under PV's 50 + 60 + 70 = 180 MWh
+    assert ("sub-meters of 'PV' ('SUB1', 'SUB2') add up to 200000 kWh in 2025, its own "
+            "reading 180000 kWh — check parent_id, units and multipliers") in inv.warnings
+
+
+def test_submeters_above_their_parent_in_a_month(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    _submeters(minimal_pkg, "PV,2025-02-01 01:00,100", "SUB1,2025-01-01 01:00,190",
+               "SUB2,2025-02-01 01:00,10")
+    inv = _inventory(ws, minimal_pkg)
+    # the year holds (200 ≤ 280 MWh), January does not (190 > 180 MWh)
+    assert ("sub-meters of 'PV' ('SUB1', 'SUB2') add up to 200000 kWh in 2025, its own "
+            "reading 280000 kWh; above it in 2025-01 (190000 > 180000) — check parent_id, "
+            "units and multipliers") in inv.warnings
+
+
+def test_submeters_within_their_parent_give_no_warning(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    _submeters(minimal_pkg, "SUB1,2025-01-01 01:00,100", "SUB2,2025-01-01 02:00,80")
+    inv = _inventory(ws, minimal_pkg)
+    assert not [w for w in inv.warnings if "sub-meters" in w]

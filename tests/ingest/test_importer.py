@@ -570,6 +570,179 @@ def test_gbk_meters_file(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
     assert enc == ("gb18030",)
 
 
+# -- meters of a later package against the stored meters -----------------------------
+
+def _later_meters(pkg: Path, meters: str, readings: str = "") -> Path:
+    """A later package: ``meters.csv`` rows (after the header) and one readings file."""
+    later = pkg.parent / "later"
+    later.mkdir()
+    shutil.copy(pkg / "factory.yaml", later)
+    (later / "meters.csv").write_text(METER_HEADER + meters, encoding="utf-8")
+    if readings:
+        (later / "readings").mkdir()
+        (later / "readings" / "later.csv").write_text(
+            "meter_id,timestamp,value\n" + readings, encoding="utf-8")
+    return later
+
+
+REDEFINITIONS = {
+    # PV is stored as interval electricity MWh every 60 min, timestamps at the end
+    "interval to cumulative": (
+        "PV,屋顶光伏,electricity,MWh,cumulative,generation,,60,,\n", "reading",
+        "'cumulative electricity MWh, 60 min, end'"),
+    "another carrier": (
+        "PV,屋顶光伏,heat,MWh,interval,submeter,,60,,\n", "carrier",
+        "'interval heat MWh, 60 min, end'"),
+    "another interval": (
+        "PV,屋顶光伏,electricity,MWh,interval,generation,,15,,\n", "interval_minutes",
+        "'interval electricity MWh, 15 min, end'"),
+    "timestamps mark the start": (
+        "PV,屋顶光伏,electricity,MWh,interval,generation,,60,start,\n", "timestamp_marks",
+        "'interval electricity MWh, 60 min, start'"),
+    # GRID-IMP is a counter in MWh: new readings would be differenced against stored MWh
+    "counter in another unit": (
+        "GRID-IMP,关口表,electricity,kWh,cumulative,grid_import,,60,,\n", "unit",
+        "'cumulative electricity kWh, 60 min, end'"),
+}
+
+
+@pytest.mark.parametrize("case", list(REDEFINITIONS))
+def test_redefining_a_stored_meter_is_refused(
+    ws: lingtan.Workspace, minimal_pkg: Path, case: str
+) -> None:
+    ws.import_package(minimal_pkg)
+    before = counts(ws.con)
+    row, field, new = REDEFINITIONS[case]
+    meter = row.split(",", 1)[0]
+    later = _later_meters(minimal_pkg, row, f"{meter},2025-01-01 05:00,1984\n")
+    with pytest.raises(PackageError) as err:
+        ws.import_package(later)
+    problem = find(err.value.problems, "meters.csv", 2, field)
+    assert f"redefines stored meter {meter!r}" in problem.reason
+    assert new in problem.reason
+    assert "new meter_id" in problem.reason
+    assert counts(ws.con) == before
+
+
+def test_redefinition_names_the_stored_definition(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg, REDEFINITIONS["interval to cumulative"][0])
+    with pytest.raises(PackageError, match=r"meters\.csv, row 2, field 'reading': redefines "
+                       r"stored meter 'PV'.*stored 'interval electricity MWh, 60 min, end', "
+                       r"here 'cumulative electricity MWh, 60 min, end'"):
+        ws.import_package(later)
+
+
+def test_unit_of_the_same_dimension_on_an_interval_meter_is_allowed(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg, "PV,屋顶光伏,electricity,kWh,interval,generation,,60,,\n",
+                          "PV,2025-01-01 04:00,80\n")
+    summary = ws.import_package(later)
+    assert summary.tables["meters"] == {"new": 0, "changed": 1, "unchanged": 0}
+    # stored readings keep the MWh they were read in; the new one is in kWh
+    assert [v for _, v in values(ws.con, "PV")] == [50_000.0, 60_000.0, 70_000.0, 80.0]
+
+
+def test_redefining_a_meter_without_stored_readings_is_a_new_version(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    append(minimal_pkg, "meters.csv", "SUB,车间,electricity,kWh,interval,submeter,GRID-IMP,60,,")
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg,
+                          "SUB,车间,electricity,kWh,cumulative,submeter,GRID-IMP,60,,\n")
+    assert ws.import_package(later).tables["meters"]["changed"] == 1
+
+
+def test_role_change_is_a_warning(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg, "PV,屋顶光伏,electricity,MWh,interval,submeter,,60,,\n")
+    summary = ws.import_package(later)
+    assert summary.tables["meters"]["changed"] == 1
+    assert ("meter 'PV': role changed from 'generation' to 'submeter'; every stored reading of "
+            "it now counts as 'submeter'") in summary.warnings
+
+
+def test_lenient_quarantines_a_redefined_meter_and_its_readings(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg, REDEFINITIONS["interval to cumulative"][0],
+                          "PV,2025-01-01 04:00,1984\nGRID-EXP,2025-01-01 04:00,5\n")
+    summary = ws.import_package(later, lenient=True)
+    assert summary.readings["new"] == 1                       # GRID-EXP only
+    quarantined = ws.con.execute("SELECT file, row, field FROM quarantine ORDER BY file").fetchall()
+    assert quarantined == [("meters.csv", 2, "reading"), ("readings/later.csv", 2, "meter_id")]
+    assert [v for _, v in values(ws.con, "PV")] == [50_000.0, 60_000.0, 70_000.0]
+    current = ws.con.execute(
+        "SELECT reading FROM meters WHERE meter_id = 'PV' AND is_current").fetchone()
+    assert current == ("interval",)
+
+
+def test_sub_meter_under_a_stored_meter(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg,
+                          "SUB,车间,electricity,kWh,interval,submeter,GRID-IMP,60,,\n",
+                          "SUB,2025-01-01 01:00,5\n")
+    summary = ws.import_package(later)
+    assert summary.tables["meters"] == {"new": 1, "changed": 0, "unchanged": 0}
+    assert summary.readings["new"] == 1
+
+
+def test_unknown_parent_is_still_refused(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg, "SUB,车间,electricity,kWh,interval,submeter,NOPE,60,,\n")
+    with pytest.raises(PackageError, match=r"meters\.csv, row 2, field 'parent_id': unknown "
+                                           r"parent meter 'NOPE'"):
+        ws.import_package(later)
+
+
+PARENT_CYCLES = {
+    "self parent": (
+        ["A,a,electricity,kWh,interval,submeter,A,60,,"],
+        {6: r"meter 'A' is its own parent"}),
+    "two meters": (
+        ["A,a,electricity,kWh,interval,submeter,B,60,,",
+         "B,b,electricity,kWh,interval,submeter,A,60,,"],
+        {6: r"parent_id cycle: 'A' \(row 6\) → 'B' \(row 7\) → 'A' \(row 6\)",
+         7: r"parent_id cycle: 'A' \(row 6\) → 'B' \(row 7\) → 'A' \(row 6\)"}),
+    "three meters": (
+        ["A,a,electricity,kWh,interval,submeter,C,60,,",
+         "B,b,electricity,kWh,interval,submeter,A,60,,",
+         "C,c,electricity,kWh,interval,submeter,B,60,,"],
+        {6: r"'A' \(row 6\) → 'C' \(row 8\) → 'B' \(row 7\) → 'A'", 7: r"cycle", 8: r"cycle"}),
+}
+
+
+@pytest.mark.parametrize("case", list(PARENT_CYCLES))
+def test_parent_cycle_is_refused(ws: lingtan.Workspace, minimal_pkg: Path, case: str) -> None:
+    rows, reasons = PARENT_CYCLES[case]
+    append(minimal_pkg, "meters.csv", *rows, "D,d,electricity,kWh,interval,submeter,A,60,,")
+    with pytest.raises(PackageError) as err:
+        ws.import_package(minimal_pkg)
+    for row, reason in reasons.items():
+        assert re.search(reason, find(err.value.problems, "meters.csv", row, "parent_id").reason)
+    # D hangs under the cycle, is not on it, and cannot land without its parent
+    d = find(err.value.problems, "meters.csv", 6 + len(rows), "parent_id")
+    assert d.reason == "parent meter 'A' is refused (row 6)"
+    assert set(counts(ws.con).values()) == {0}
+
+
+def test_parent_cycle_through_a_stored_meter_is_refused(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    append(minimal_pkg, "meters.csv", "A,a,electricity,kWh,interval,submeter,GRID-IMP,60,,",
+           "B,b,electricity,kWh,interval,submeter,A,60,,")
+    ws.import_package(minimal_pkg)
+    later = _later_meters(minimal_pkg, "A,a,electricity,kWh,interval,submeter,B,60,,\n")
+    with pytest.raises(PackageError, match=r"meters\.csv, row 2, field 'parent_id': parent_id "
+                                           r"cycle: 'A' \(row 2\) → 'B' \(stored\) → 'A'"):
+        ws.import_package(later)
+
+
 # -- properties -------------------------------------------------------------------------------
 
 METER_HEADER = ("meter_id,name,carrier,unit,reading,role,parent_id,interval_minutes,"

@@ -30,10 +30,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lingtan.accounting import completeness as cp
 from lingtan.accounting import formulas as fm
 from lingtan.accounting.energy import EnergyBalance, energy_balance
 from lingtan.accounting.lines import ALL_VIEWS, Inputs, Line, factor_ref
-from lingtan.accounting.metered import monthly_by_meter, months_of_year
+from lingtan.accounting.metered import current_meters, monthly_by_meter, months_of_year
 from lingtan.accounting.result import Inventory, ViewTotals
 from lingtan.errors import FactorNotFoundError, NoDataError
 from lingtan.factors import (
@@ -135,6 +136,7 @@ class _Calculation:
         self.warnings: list[str] = []
         self.factors_used: dict[str, Factor] = {}
         self.claimed = Claimed(year)
+        self.meters: list[dict[str, Any]] = []
 
     # -- inputs -----------------------------------------------------------------------
     def run(self) -> Inventory:
@@ -146,11 +148,25 @@ class _Calculation:
         groups = self._group(metered, activities)
         self._scope1(groups)
         elec = self._electricity_inputs(groups)
+        self._check_meters(metered, elec)
         self._scope2_electricity(elec)
         self._heat(groups)
+        if self.month is None:
+            cp.check_scope2(self.lines, VIEWS, self.meters, {m["meter_id"] for m in metered},
+                            elec, self.period)
         energy = energy_balance(self.library, self.site, self.year, groups, elec)
         self.warnings += energy.warnings
         return self._result(elec, energy)
+
+    def _check_meters(self, metered: list[dict[str, Any]], elec: dict[str, Any]) -> None:
+        """Gaps and sub-meters above their parent (warnings); a negative electricity
+        consumed (an error) — :mod:`lingtan.accounting.completeness`."""
+        self.meters = current_meters(self.con, self.site.id)
+        ids = {m["meter_id"] for m in metered}
+        self.warnings += cp.missing_meters(self.meters, ids, self.period)
+        self.warnings += cp.submeters_above_parent(
+            self.meters, {m["meter_id"]: m["by_month"] for m in metered}, self.period)
+        cp.check_electricity_balance(self.meters, ids, elec, self.period)
 
     def _metered(self) -> list[dict[str, Any]]:
         """One entry per meter: its attributes, exact quantity, reading count and the
@@ -164,6 +180,8 @@ class _Calculation:
             m = {k: cols[k][start] for k in _METER_COLUMNS}
             m |= {"quantity": sum((cols["quantity"][i] for i in range(start, end)), Decimal(0)),
                   "n": sum(cols["n_readings"][start:end]), "rows": rows,
+                  "by_month": dict(zip(cols["month"][start:end], cols["quantity"][start:end],
+                                       strict=True)),
                   "fingerprint": _sha(["meter", self.site.id, meter_id, rows])}
             self._completeness(meter_id, m)
             out.append(m)

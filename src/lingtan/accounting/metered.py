@@ -93,3 +93,15 @@ def monthly_by_meter(
     """Run :func:`monthly_expr` on the workspace's DuckDB connection."""
     backend = ibis.duckdb.from_connection(con)
     return backend.to_pyarrow(monthly_expr(backend, site_id, months))
+
+
+#: Columns of :func:`current_meters`.
+METER_COLUMNS = ("meter_id", "carrier", "role", "unit_canonical", "parent_id")
+
+
+def current_meters(con: duckdb.DuckDBPyConnection, site_id: str) -> list[dict[str, object]]:
+    """The site's current meters (also those without readings), ordered by id."""
+    rows = con.execute(
+        f"SELECT {', '.join(METER_COLUMNS)} FROM meters WHERE site_id = ? AND is_current"
+        " ORDER BY meter_id", [site_id]).fetchall()
+    return [dict(zip(METER_COLUMNS, r, strict=True)) for r in rows]

@@ -160,6 +160,7 @@ class _Prepared:
     user_factors: list[Any]
     equipment_rows: list[dict[str, Any]]
     reference_rows: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
 
 
 def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _Prepared:
@@ -178,16 +179,18 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     fuel_dims = _fuel_dimensions(library)
     gases = {f.subject for f in library.select(family="gwp")} | set(refrigerant_blends())
     parsed: dict[str, rec.Parsed] = {}
+    stored = _stored_meters(con, site.id)
     for table, spec in SMALL_TABLES.items():
         if table not in pkg.small:
             continue
         staged = stage_file(con, pkg.small[table], pkg.small[table].name, f"stg_{table}")
         files.append(staged)
-        parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases)
+        parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases, stored)
         problems += parsed[table].problems
+    refused, warnings = _check_stored_meters(con, pkg, parsed.get("meters"), stored, problems)
     equipment_rows = _equipment_rows(con, pkg, files, problems)
     reference_rows = _energy_limit_rows(pkg, problems) + _weather_rows(pkg, problems)
-    _batch_meters(con, site.id, parsed.get("meters"))
+    _batch_meters(con, site.id, parsed.get("meters"), refused)
     reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
                      for i, p in enumerate(pkg.readings)]
     files += reading_files
@@ -201,7 +204,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     if problems and not lenient:
         raise PackageError(problems)
     return _Prepared(pkg, lenient, problems, files, reading_files, parsed, user_factors,
-                     equipment_rows, reference_rows)
+                     equipment_rows, reference_rows, warnings)
 
 
 def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared, batch_id: int) -> ImportSummary:
@@ -232,7 +235,7 @@ def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared, batch_id: int) -> Im
         problems = problems + rd.problem_rows(con, prep.reading_files, limit=50)
     summary.problems = [str(p) for p in problems[:50]]
     summary.warnings = [f"ignored file {n}: not part of the data-package format"
-                        for n in prep.pkg.ignored]
+                        for n in prep.pkg.ignored] + prep.warnings
     if not _changed(summary):
         summary.status, summary.batch_id = "unchanged", None
     return summary
@@ -258,7 +261,7 @@ def _fuel_dimensions(library: FactorLibrary) -> dict[str, Dimension]:
 
 def _parse_small(
     con: duckdb.DuckDBPyConnection, staged: StagedFile, table: str, spec: tuple[rec.Column, ...],
-    fuel_dims: dict[str, Dimension], gases: set[str],
+    fuel_dims: dict[str, Dimension], gases: set[str], stored: dict[str, dict[str, Any]],
 ) -> rec.Parsed:
     header = rec.check_header(staged.name, staged.columns, spec)
     if header:
@@ -268,7 +271,7 @@ def _parse_small(
     rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     result = rec.parse_rows(staged.name, rows, spec)
     if table == "meters":
-        rec.check_meters(staged.name, result, fuel_dims)
+        rec.check_meters(staged.name, result, fuel_dims, stored)
     elif table == "activities":
         rec.check_activities(staged.name, result, fuel_dims, gases)
     elif table == "instruments":
@@ -342,8 +345,53 @@ def _weather_rows(pkg: _Package, problems: list[Problem]) -> list[dict[str, Any]
     return [{"row_key": f"weather:{min(days)}:{max(days)}", "content": text}]
 
 
-def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Parsed | None) -> None:
-    """``batch_meters``: the package's meters, else the site's current meters in the store."""
+_STORED_METER_COLUMNS = ("meter_id", "carrier", "unit", "unit_canonical", "reading", "role",
+                         "parent_id", "interval_minutes", "timestamp_marks")
+
+
+def _stored_meters(con: duckdb.DuckDBPyConnection, site_id: str) -> dict[str, dict[str, Any]]:
+    """The site's current meters in the store, by id (their defining fields)."""
+    rows = con.execute(f"SELECT {', '.join(_STORED_METER_COLUMNS)} FROM meters"
+                       " WHERE site_id = ? AND is_current", [site_id]).fetchall()
+    return {r[0]: dict(zip(_STORED_METER_COLUMNS, r, strict=True)) for r in rows}
+
+
+def _check_stored_meters(
+    con: duckdb.DuckDBPyConnection, pkg: _Package, meters: rec.Parsed | None,
+    stored: dict[str, dict[str, Any]], problems: list[Problem],
+) -> tuple[set[str], list[str]]:
+    """Package meters against stored ones: a redefinition of a meter with stored readings
+    is refused (:func:`records.check_redefinitions`), its problem added to ``problems``.
+
+    Returns
+    -------
+    (set of str, list of str)
+        Refused meter ids and warnings (role changes).
+    """
+    if meters is None or not stored:
+        return set(), []
+    site_id, before = pkg.site.id, len(meters.problems)
+
+    def with_readings(ids: list[str]) -> set[str]:
+        rows = con.execute("SELECT DISTINCT meter_id FROM readings WHERE site_id = ?"
+                           " AND meter_id IN (SELECT unnest(?))", [site_id, ids]).fetchall()
+        return {r[0] for r in rows}
+
+    refused, warnings = rec.check_redefinitions(pkg.small["meters"].name, meters, stored,
+                                                with_readings)
+    problems += meters.problems[before:]
+    return refused, warnings
+
+
+def _batch_meters(
+    con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Parsed | None,
+    refused: set[str] | None = None,
+) -> None:
+    """``batch_meters``: the package's meters, else the site's current meters in the store.
+
+    A meter whose package row was refused as a redefinition is left out, so that (with
+    ``--lenient``) its readings are quarantined rather than read with the stored definition.
+    """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE batch_meters AS SELECT meter_id, reading, interval_minutes,"
         " timestamp_marks, to_canonical, rollover FROM meters WHERE site_id = ? AND is_current",
@@ -354,6 +402,8 @@ def _batch_meters(con: duckdb.DuckDBPyConnection, site_id: str, meters: rec.Pars
     if rows:
         con.executemany("DELETE FROM batch_meters WHERE meter_id = ?", [(r[0],) for r in rows])
         con.executemany("INSERT INTO batch_meters VALUES (?, ?, ?, ?, ?, ?)", rows)
+    if refused:
+        con.executemany("DELETE FROM batch_meters WHERE meter_id = ?", [(m,) for m in refused])
 
 
 def _run_readings(con: duckdb.DuckDBPyConnection, site: Site, files: list[StagedFile]) -> None:

@@ -155,23 +155,147 @@ def parse_rows(file: str, rows: Iterable[dict[str, Any]], spec: tuple[Column, ..
     return out
 
 
-def check_meters(file: str, parsed: Parsed, fuel_dims: dict[str, Dimension]) -> None:
-    """Per-meter checks: unit against carrier, counters, duplicate ids, parents."""
+def check_meters(
+    file: str, parsed: Parsed, fuel_dims: dict[str, Dimension],
+    stored: dict[str, dict[str, Any]] | None = None,
+) -> None:
+    """Per-meter checks: unit against carrier, counters, duplicate ids, parents, cycles.
+
+    A parent is a meter of the package or a current meter of the site in the store
+    (``stored``), so a later package may add a sub-meter under a stored meter.
+    """
     seen: dict[str, int] = {}
+    refused: dict[str, int] = {}
     for row in list(parsed.rows):
         problem = _meter_problem(row, fuel_dims, seen)
         if problem:
             field_name, reason = problem
             parsed.reject(Problem(file, row["_row"], field_name, reason))
             parsed.rows.remove(row)
+            refused.setdefault(row["meter_id"], row["_row"])
             continue
         seen[row["meter_id"]] = row["_row"]
-    ids = set(seen)
+    refused |= _check_parent_cycles(file, parsed, stored or {})
+    ids = {r["meter_id"] for r in parsed.rows} | set(stored or {})
     for row in list(parsed.rows):
-        if row["parent_id"] and row["parent_id"] not in ids:
-            parsed.reject(Problem(file, row["_row"], "parent_id",
-                                  f"unknown parent meter {row['parent_id']!r}"))
+        parent = row["parent_id"]
+        if parent and parent not in ids:
+            reason = (f"parent meter {parent!r} is refused (row {refused[parent]})"
+                      if parent in refused else f"unknown parent meter {parent!r} (not in "
+                      "meters.csv nor a meter of the site in the workspace)")
+            parsed.reject(Problem(file, row["_row"], "parent_id", reason))
             parsed.rows.remove(row)
+
+
+def _check_parent_cycles(
+    file: str, parsed: Parsed, stored: dict[str, dict[str, Any]]
+) -> dict[str, int]:
+    """Refuse every package row on a ``parent_id`` cycle (A → B → A, or A → A).
+
+    The hierarchy is the package's meters over the stored ones; a cycle can run
+    through stored meters, which are named "(stored)". Returns the refused ids and rows.
+    """
+    parent = {m: s.get("parent_id") for m, s in stored.items()}
+    rows = {r["meter_id"]: r for r in parsed.rows}
+    parent |= {m: r["parent_id"] for m, r in rows.items()}
+    refused: dict[str, int] = {}
+    for start in rows:
+        cycle = _cycle_from(start, parent)
+        if not cycle or start in refused:
+            continue
+        where = " → ".join(f"{m!r} " + (f"(row {rows[m]['_row']})" if m in rows else "(stored)")
+                           for m in cycle)
+        reason = (f"meter {start!r} is its own parent" if len(cycle) == 2 else
+                  f"parent_id cycle: {where}") + "; a sub-meter hierarchy must be a tree"
+        for m in cycle[:-1]:
+            if m in rows and m not in refused:
+                refused[m] = rows[m]["_row"]
+                parsed.reject(Problem(file, rows[m]["_row"], "parent_id", reason))
+    parsed.rows = [r for r in parsed.rows if r["meter_id"] not in refused]
+    return refused
+
+
+def _cycle_from(start: str, parent: dict[str, str | None]) -> list[str] | None:
+    """The cycle ``[start, …, start]`` if following parents from ``start`` returns to it."""
+    path, node = [start], parent.get(start)
+    while node is not None and node not in path:
+        path.append(node)
+        node = parent.get(node)
+    return [*path, start] if node == start else None
+
+
+#: Fields of a meter that decide how its stored readings were read (docs/data-package.md,
+#: "Changing a meter"): with readings in the store, a later package may not change them.
+_DEFINING_FIELDS = ("reading", "carrier", "unit_canonical", "interval_minutes",
+                    "timestamp_marks")
+
+
+def check_redefinitions(
+    file: str, parsed: Parsed, stored: dict[str, dict[str, Any]],
+    with_readings: Callable[[list[str]], set[str]],
+) -> tuple[set[str], list[str]]:
+    """Refuse a package row that redefines a stored meter that has stored readings.
+
+    Refused: another ``reading`` kind (interval ↔ cumulative), carrier, unit dimension,
+    ``interval_minutes`` or ``timestamp_marks``, and on a cumulative meter any unit
+    (its stored counter readings are in the old unit and new readings are differenced
+    against them). Allowed: name, parent, rollover, and a unit of the same dimension
+    on an interval meter (each reading is converted with its meter's unit at import).
+    A role change is allowed and returned as a warning: it reclassifies every stored
+    reading of the meter.
+
+    Parameters
+    ----------
+    with_readings : callable
+        Of a list of meter ids, those that have readings in the store.
+
+    Returns
+    -------
+    (set of str, list of str)
+        The refused meter ids and the warnings.
+    """
+    changes = {r["meter_id"]: _definition_changes(r, stored[r["meter_id"]])
+               for r in parsed.rows if r["meter_id"] in stored}
+    changes = {m: c for m, c in changes.items() if c}
+    having = with_readings(sorted(changes)) if changes else set()
+    refused: set[str] = set()
+    for row in list(parsed.rows):
+        meter_id = row["meter_id"]
+        if meter_id in having:
+            field_name, old, new = changes[meter_id][0]
+            parsed.reject(Problem(file, row["_row"], field_name, (
+                f"redefines stored meter {meter_id!r}, which has readings in the workspace: "
+                f"stored {old}, here {new}; its stored readings were read with the stored "
+                "definition. Give the new meter a new meter_id (and, for a sub-meter "
+                "hierarchy, the same parent_id)")))
+            parsed.rows.remove(row)
+            refused.add(meter_id)
+    warnings = [
+        f"meter {r['meter_id']!r}: role changed from {stored[r['meter_id']]['role']!r} to "
+        f"{r['role']!r}; every stored reading of it now counts as {r['role']!r}"
+        for r in parsed.rows
+        if r["meter_id"] in stored and stored[r["meter_id"]]["role"] != r["role"]]
+    return refused, warnings
+
+
+def _definition_changes(
+    row: dict[str, Any], old: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """``(field, stored, new)`` of each defining field that differs, in column order."""
+    out = []
+    for name in _DEFINING_FIELDS:
+        if row[name] != old[name]:
+            column = "unit" if name == "unit_canonical" else name
+            out.append((column, _definition(old), _definition(row)))
+    if row["reading"] == old["reading"] == "cumulative" and row["unit"] != old["unit"]:
+        out.append(("unit", _definition(old), _definition(row)))
+    return out
+
+
+def _definition(m: dict[str, Any]) -> str:
+    """``'interval electricity kWh, 60 min, end'``: the defining fields, readable."""
+    minutes = f"{m['interval_minutes']} min" if m["interval_minutes"] else "no interval"
+    return f"'{m['reading']} {m['carrier']} {m['unit']}, {minutes}, {m['timestamp_marks']}'"
 
 
 def _meter_problem(
