@@ -123,11 +123,11 @@ BAD_INPUTS = {
     "GEC retired after it expired": (
         lambda p: edit(p, "instruments.csv", "GEC-2025-A,gec,100,MWh,2025-03",
                        "GEC-2025-A,gec,100,MWh,2023-06"),
-        "instruments.csv", 2, None, r"generated in 2023-06 expired after 2025-12-31"),
+        "instruments.csv", 2, "retired_on", r"generated in 2023-06 expired after 2025-12-31"),
     "serials retired twice": (
         lambda p: append(p, "instruments.csv", "GEC-2025-B,gec,100,MWh,2025-03,,solar,CN-QH,"
                          "true,T0001,T0100,,,2026-01-16,2025"),
-        "instruments.csv", 4, None, r"overlaps lot GEC-2025-A .* at serial T0001"),
+        "instruments.csv", 4, "serial_start", r"overlaps lot GEC-2025-A .* at serial T0001"),
     "overlapping production periods": (
         lambda p: append(p, "production.csv", "2025-06-01,2025-06-30,power_cable,100,km"),
         "production.csv", 3, "period_start", r"power_cable 2025-06-01…2025-06-30 overlaps row 2"),
