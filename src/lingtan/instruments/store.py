@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from lingtan.accounting.metered import monthly_by_meter, months_of_year
+from lingtan.accounting.metered import READING_TYPE, SUM_TYPE
 from lingtan.instruments.from_rows import events_from_rows
 from lingtan.instruments.ledger import LedgerState, replay
 
@@ -83,22 +83,18 @@ def claimed_for_year(con: duckdb.DuckDBPyConnection, site_id: str, year: int) ->
 
 def monthly_generation_kwh(con: duckdb.DuckDBPyConnection, site_id: str, timezone: str,
                            through_year: int) -> dict[str, float]:
-    """Metered generation (meters of role ``generation``) per local month [kWh].
+    """Metered generation (current meters of role ``generation``) per local month [kWh].
 
-    From the first year with a generation reading through December of ``through_year``,
-    months without readings left out (the query the read layer will own).
+    Every month with readings up to December of ``through_year``, summed exactly as the
+    inventory sums them; a reading belongs to the month its interval ends in (a reading
+    at local midnight of the 1st closes the month before). The query the read layer will
+    own.
     """
-    row = con.execute(
-        "SELECT min(r.ts_utc) FROM readings r JOIN meters m ON m.site_id = r.site_id"
-        " AND m.meter_id = r.meter_id AND m.is_current AND m.role = 'generation'"
-        " WHERE r.site_id = ? AND r.value IS NOT NULL", [site_id]).fetchone()
-    if row is None or row[0] is None:
-        return {}
-    first_year = min(row[0].year, through_year)  # the UTC year of the first reading, or before
-    months = [m for y in range(first_year, through_year + 1) for m in months_of_year(y, timezone)]
-    table = monthly_by_meter(con, site_id, months).to_pylist()
-    out: dict[str, float] = {}
-    for r in table:
-        if r["role"] == "generation":
-            out[r["month"]] = out.get(r["month"], 0.0) + float(r["quantity"])
-    return out
+    rows = con.execute(
+        "SELECT strftime(timezone(?, (ts_utc - INTERVAL 1 MICROSECOND) AT TIME ZONE 'UTC'),"
+        f" '%Y-%m') AS month, sum(value::{READING_TYPE})::{SUM_TYPE} FROM readings"
+        " WHERE site_id = ? AND value IS NOT NULL AND meter_id IN (SELECT meter_id FROM meters"
+        " WHERE site_id = ? AND is_current AND role = 'generation')"
+        " GROUP BY month HAVING month <= ? ORDER BY month",
+        [timezone, site_id, site_id, f"{through_year:04d}-12"]).fetchall()
+    return {str(month): float(kwh) for month, kwh in rows}
