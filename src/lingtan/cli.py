@@ -280,6 +280,7 @@ def instruments_cmd(
         return
     if not data["lots"] and not data["by_kind"]:
         out.print(f"{data['site']} {year}: no instruments", highlight=False)
+        _print_issuable(data["issuable_gec"], year)
         return
     fields = [f for f in _QUANTITIES if f in _ALWAYS or any(k[f] for k in data["by_kind"].values())]
     heads = {"claimed_for_year": f"claimed {year}"}
@@ -295,9 +296,23 @@ def instruments_cmd(
     for lot in data["lots"]:
         when = lot["generation_month"] or str(lot["vintage"] or "")
         until = (lot["valid_until"] or "") + (" [red]expired[/]" if lot["expired"] else "")
-        lots.add_row(escape(lot["lot_id"]), lot["kind"], when, _qty(lot["held"]),
+        kind = lot["kind"] + ("" if lot["tradable"] else " (not tradable)")
+        lots.add_row(escape(lot["lot_id"]), kind, when, _qty(lot["held"]),
                      _qty(lot["retired"]), until)
     out.print(lots)
+    _print_issuable(data["issuable_gec"], year)
+
+
+def _print_issuable(months: list[dict[str, Any]], year: int) -> None:
+    """GECs the site's own generation qualifies for, month by month (1 GEC = 1 MWh)."""
+    if not months:
+        return
+    table = Table("month", "generation MWh", "carried in MWh", "GECs", "carried MWh",
+                  title=f"可核发绿证 GECs issuable on own generation {year} (1 GEC = 1 MWh)")
+    for m in months:
+        table.add_row(m["month"], _qty(m["generation_mwh"]), _qty(m["carried_in_mwh"]),
+                      str(m["certificates"]), _qty(m["carried_mwh"]))
+    out.print(table)
 
 
 _QUANTITIES = ("acquired", "held", "retired", "claimed_for_year", "expired", "transferred",

@@ -123,11 +123,11 @@ BAD_INPUTS = {
     "GEC retired after it expired": (
         lambda p: edit(p, "instruments.csv", "GEC-2025-A,gec,100,MWh,2025-03",
                        "GEC-2025-A,gec,100,MWh,2023-06"),
-        "instruments.csv", 2, None, r"generated in 2023-06 expired after 2025-12-31"),
+        "instruments.csv", 2, "retired_on", r"generated in 2023-06 expired after 2025-12-31"),
     "serials retired twice": (
         lambda p: append(p, "instruments.csv", "GEC-2025-B,gec,100,MWh,2025-03,,solar,CN-QH,"
                          "true,T0001,T0100,,,2026-01-16,2025"),
-        "instruments.csv", 4, None, r"overlaps lot GEC-2025-A .* at serial T0001"),
+        "instruments.csv", 4, "serial_start", r"overlaps lot GEC-2025-A .* at serial T0001"),
     "overlapping production periods": (
         lambda p: append(p, "production.csv", "2025-06-01,2025-06-30,power_cable,100,km"),
         "production.csv", 3, "period_start", r"power_cable 2025-06-01…2025-06-30 overlaps row 2"),
@@ -355,6 +355,108 @@ def test_lenient_rerun_does_not_duplicate_quarantine(
     assert again.status == "unchanged"
     assert again.quarantined == 0
     assert counts(ws.con) == before
+
+
+# -- instruments: checked against the whole stored ledger ---------------------------------
+
+INSTRUMENTS_HEADER = ("instrument_id,kind,quantity,unit,generation_month,vintage,technology,"
+                      "province,tradable,serial_start,serial_end,registry,project_id,"
+                      "retired_on,claimed_year")
+# serials T0050…T0149: T0050…T0100 are GEC-2025-A's, already retired for 2025 in MINIMAL
+RECLAIM = "GEC-2025-X,gec,100,MWh,2025-04,,solar,CN-QH,true,T0050,T0149,,,2026-02-01,2025"
+
+
+def _instruments(pkg: Path, *rows: str) -> None:
+    (pkg / "instruments.csv").write_text("\n".join((INSTRUMENTS_HEADER, *rows)) + "\n",
+                                         encoding="utf-8")
+
+
+def test_second_import_reclaiming_stored_serials_is_refused(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(MINIMAL)
+    before = counts(ws.con)
+    _instruments(minimal_pkg, RECLAIM)  # the second package does not list GEC-2025-A
+    with pytest.raises(PackageError) as err:
+        ws.import_package(minimal_pkg)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.field) == ("instruments.csv", 2, "serial_start")
+    assert "overlaps lot GEC-2025-A (T0001…T0100) at serial T0050" in problem.reason
+    assert "lot 'GEC-2025-A' is already in the ledger (stored, batch 1)" in problem.reason
+    assert counts(ws.con) == before
+    assert ws.inventory(2025).instruments_claimed["gec"] == 100.0  # still readable
+    assert ws.instruments(2025).by_kind["gec"].claimed_for_year == 100.0
+
+
+def test_lenient_quarantines_the_reclaiming_lot_only(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(MINIMAL)
+    _instruments(minimal_pkg, RECLAIM,
+                 "GEC-2025-Y,gec,20,MWh,2025-05,,wind,CN-GS,true,T0201,T0220,,,,")
+    summary = ws.import_package(minimal_pkg, lenient=True)
+    assert summary.quarantined == 1 and summary.tables["instruments"]["new"] == 1
+    rows = ws.con.execute("SELECT file, row, field FROM quarantine").fetchall()
+    assert rows == [("instruments.csv", 2, "serial_start")]
+    lots = {lot.lot_id for lot in ws.instruments(2025).lots}
+    assert lots == {"GEC-2025-A", "GEC-2025-Y", "CCER-2025-1"}
+    assert ws.inventory(2025).instruments_claimed["gec"] == 100.0
+
+
+NINE_LOTS = [f"GEC-{i},gec,10,MWh,2025-0{i},,solar,CN-JS,true,S{i}01,S{i}10,,,2026-01-20,2025"
+             for i in range(1, 9)]
+EXPIRED_LOT = "GEC-OLD,gec,10,MWh,2023-06,,solar,CN-JS,true,S901,S910,,,2026-01-20,2025"
+
+
+def test_one_bad_lot_of_nine_is_the_only_one_named(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    _instruments(minimal_pkg, *NINE_LOTS[:4], EXPIRED_LOT, *NINE_LOTS[4:])
+    with pytest.raises(PackageError) as err:
+        ws.import_package(minimal_pkg)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.field) == ("instruments.csv", 6, "retired_on")
+    assert "GEC generated in 2023-06 expired after 2025-12-31" in problem.reason
+    summary = ws.import_package(minimal_pkg, lenient=True)
+    assert summary.quarantined == 1 and summary.tables["instruments"]["new"] == 8
+    assert ws.instruments(2025).by_kind["gec"].claimed_for_year == 80.0
+
+
+def test_rejected_change_keeps_the_stored_lot_and_names_what_it_then_breaks(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(MINIMAL)
+    # row 2 moves GEC-2025-A to T0201…T0300 but is retired after it expired; without it the
+    # stored GEC-2025-A keeps T0001…T0100, which row 3's new lot claims again
+    _instruments(minimal_pkg,
+                 "GEC-2025-A,gec,100,MWh,2023-06,,solar,CN-QH,true,T0201,T0300,,,2026-01-15,2025",
+                 "GEC-2025-B,gec,100,MWh,2025-04,,solar,CN-QH,true,T0001,T0100,,,,")
+    with pytest.raises(PackageError) as err:
+        ws.import_package(minimal_pkg)
+    assert [(p.row, p.field) for p in err.value.problems] == [
+        (2, "retired_on"), (3, "serial_start")]
+    summary = ws.import_package(minimal_pkg, lenient=True)
+    assert summary.quarantined == 2
+    stored = ws.con.execute("SELECT instrument_id, version, serial_start FROM instruments"
+                            " WHERE is_current ORDER BY instrument_id").fetchall()
+    assert stored == [("CCER-2025-1", 1, None), ("GEC-2025-A", 1, "T0001")]
+
+
+def test_a_breach_already_in_the_store_is_named_without_a_row(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    ws.import_package(MINIMAL)
+    # a store written before this check: a second lot on GEC-2025-A's serials
+    ws.con.execute("INSERT INTO instruments SELECT * REPLACE ('GEC-OLD' AS instrument_id, 2 AS"
+                   " batch_id) FROM instruments WHERE instrument_id = 'GEC-2025-A'")
+    append(minimal_pkg, "instruments.csv",
+           "GEC-2025-Y,gec,20,MWh,2025-05,,wind,CN-GS,true,T0201,T0220,,,,")
+    with pytest.raises(PackageError) as err:
+        ws.import_package(minimal_pkg)
+    [problem] = err.value.problems
+    assert (problem.file, problem.row, problem.field) == ("instruments.csv", None, "serial_start")
+    assert problem.reason.startswith("stored lot 'GEC-OLD' (stored, batch 2): lot GEC-OLD")
+    assert problem.reason.endswith("import a corrected row for it")
 
 
 # -- idempotency and versions -------------------------------------------------------------

@@ -86,7 +86,8 @@ def test_year_end_2025_by_lot(db: Path) -> None:
         "lot_id": "GEC-B", "kind": "gec", "unit": "MWh", "generation_month": "2024-01",
         "vintage": None, "acquired": 30.0, "held": 30.0, "transferred": 0.0, "retired": 0.0,
         "claimed_for_year": 0.0, "expired": 0.0, "cancelled": 0.0,
-        "valid_until": "2025-12-31", "is_expired": False}  # the last valid day
+        "valid_until": "2025-12-31", "is_expired": False,  # the last valid day
+        "tradable": True}
     assert (lots["GEC-A"]["held"], lots["GEC-A"]["claimed_for_year"]) == (100.0, 100.0)
     assert (lots["GEC-C"]["held"], lots["GEC-C"]["retired"]) == (0.0, 20.0)
     assert lots["CCER-1"]["vintage"] == 2024 and lots["CCER-1"]["valid_until"] is None
@@ -136,7 +137,11 @@ def test_site_without_instruments_gives_an_empty_document(
     ws.import_package(minimal_pkg)
     doc = holdings(ws.con, 2025).to_dict()
     assert doc == {"schema": SCHEMA, "site": "minimal", "year": 2025, "as_of": "2025-12-31",
-                   "by_kind": {}, "lots": []}
+                   "by_kind": {}, "lots": [],
+                   # PV 50 + 60 + 70 MWh on 2025-01-01 → 180 GECs, nothing carried
+                   "issuable_gec": [{"month": "2025-01", "generation_mwh": 180.0,
+                                     "carried_in_mwh": 0.0, "certificates": 180,
+                                     "carried_mwh": 0.0}]}
 
 
 def test_unknown_site_is_an_error(db: Path) -> None:

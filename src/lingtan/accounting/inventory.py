@@ -311,6 +311,7 @@ class _Calculation:
         if self.month is not None:
             return out  # instruments are claimed per reporting year
         self.claimed = claimed_for_year(self.con, self.site.id, self.year)
+        self.warnings += self.claimed.warnings  # non-tradable GECs: not against grid purchases
         for kind, inputs in out.items():
             for lot_id, mwh, sha in self.claimed.lots_by_kind.get(kind, []):
                 inputs.add(mwh * 1000.0, lot_id, sha)

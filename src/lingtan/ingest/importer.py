@@ -185,7 +185,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
             continue
         staged = stage_file(con, pkg.small[table], pkg.small[table].name, f"stg_{table}")
         files.append(staged)
-        parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases, stored)
+        parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases, stored,
+                                     site.id)
         problems += parsed[table].problems
     refused, warnings = _check_stored_meters(con, pkg, parsed.get("meters"), stored, problems)
     equipment_rows = _equipment_rows(con, pkg, files, problems)
@@ -262,6 +263,7 @@ def _fuel_dimensions(library: FactorLibrary) -> dict[str, Dimension]:
 def _parse_small(
     con: duckdb.DuckDBPyConnection, staged: StagedFile, table: str, spec: tuple[rec.Column, ...],
     fuel_dims: dict[str, Dimension], gases: set[str], stored: dict[str, dict[str, Any]],
+    site_id: str,
 ) -> rec.Parsed:
     header = rec.check_header(staged.name, staged.columns, spec)
     if header:
@@ -275,7 +277,9 @@ def _parse_small(
     elif table == "activities":
         rec.check_activities(staged.name, result, fuel_dims, gases)
     elif table == "instruments":
-        rec.check_instruments(staged.name, result)
+        from lingtan.instruments.store import current_rows  # the whole stored ledger
+
+        rec.check_instruments(staged.name, result, current_rows(con, site_id))
     elif table == "production":
         rec.check_production(staged.name, result)
     return result

@@ -8,7 +8,7 @@ units against carriers) run after the per-field parse.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -456,8 +456,18 @@ def check_production(file: str, parsed: Parsed) -> None:
     parsed.rows = [r for r in parsed.rows if r["_row"] not in parsed.bad_rows]
 
 
-def check_instruments(file: str, parsed: Parsed) -> None:
-    """Quantity units by kind: MWh for certificates and green power, tCO2e for credits."""
+def check_instruments(
+    file: str, parsed: Parsed, stored: Sequence[Mapping[str, Any]] = ()
+) -> None:
+    """Quantity units by kind (MWh for certificates and green power, tCO2e for credits),
+    unique ids, then the ledger rules against the site's whole stored ledger.
+
+    Parameters
+    ----------
+    stored : sequence of mapping
+        The site's current ``instruments`` rows in the workspace (with ``batch_id``);
+        a row of ``parsed`` replaces the stored row of the same ``instrument_id``.
+    """
     for row in list(parsed.rows):
         problem = _instrument_problem(row)
         if problem:
@@ -465,29 +475,65 @@ def check_instruments(file: str, parsed: Parsed) -> None:
             parsed.rows.remove(row)
     check_unique(file, parsed, lambda r: r["instrument_id"], "instrument id")
     if parsed.rows:
-        _check_ledger(file, parsed)
+        _check_ledger(file, parsed, stored)
 
 
-def _check_ledger(file: str, parsed: Parsed) -> None:
-    """Replay the lots as a ledger: a breach (double claim, expired GEC …) rejects the file.
+def _check_ledger(file: str, parsed: Parsed, stored: Sequence[Mapping[str, Any]]) -> None:
+    """Replay the stored lots and the package's lots as one ledger; reject only the rows
+    whose lots break it (:func:`lingtan.instruments.admission.ledger_breaches`).
 
-    The rules hold between rows (serial ranges, claims), so a breach cannot be pinned on
-    one row: every instrument row is rejected with the ledger's reason.
+    A package row equal to its stored row is kept like a stored one; a breach among
+    stored rows alone (a ledger broken before) is reported without a row.
     """
-    from lingtan.instruments import LedgerError, events_from_rows, replay
+    from lingtan.instruments.admission import ledger_breaches
 
-    rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in parsed.rows]
+    kept, origin = _stored_lots(stored)
+    candidates: dict[str, list[Any]] = {}
+    lines: dict[str, int] = {}
+    for row in parsed.rows:
+        lot_id, events = row["instrument_id"], _row_events(file, parsed, row)
+        lines[lot_id] = row["_row"]
+        if events is not None and kept.get(lot_id) != events:
+            candidates[lot_id] = events
+    for b in ledger_breaches(candidates, kept, origin=origin):
+        if b.lot_id in lines:
+            parsed.reject(Problem(file, lines[b.lot_id], b.field, b.reason))
+        else:
+            parsed.reject(Problem(file, None, b.field, (
+                f"stored lot {b.lot_id!r} ({origin.get(b.lot_id, 'stored')}): {b.reason}; "
+                "import a corrected row for it")))
+    parsed.rows = [r for r in parsed.rows if r["_row"] not in parsed.bad_rows]
+
+
+def _row_events(file: str, parsed: Parsed, row: dict[str, Any]) -> list[Any] | None:
+    """The ledger events of one row, or ``None`` after rejecting it."""
+    from lingtan.instruments import events_from_rows
+
     try:
-        replay(events_from_rows(rows, file))
+        return events_from_rows([{k: v for k, v in row.items() if not k.startswith("_")}], file)
     except PackageError as exc:
         for p in exc.problems:
-            line = parsed.rows[p.row - 2]["_row"] if p.row else None
-            parsed.reject(Problem(file, line, p.field, p.reason))
-        parsed.rows = [r for r in parsed.rows if r["_row"] not in parsed.bad_rows]
-    except LedgerError as exc:
-        for r in parsed.rows:
-            parsed.reject(Problem(file, r["_row"], None, f"ledger: {exc}"))
-        parsed.rows = []
+            parsed.reject(Problem(file, row["_row"], p.field, p.reason))
+        return None
+
+
+def _stored_lots(
+    stored: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """Events and origin (``stored, batch N``) of each stored lot that makes events."""
+    from lingtan.instruments import events_from_rows
+    from lingtan.instruments.store import COLUMNS
+
+    lots: dict[str, list[Any]] = {}
+    origin: dict[str, str] = {}
+    for row in stored:
+        lot_id = str(row["instrument_id"])
+        origin[lot_id] = f"stored, batch {row.get('batch_id')}"
+        try:
+            lots[lot_id] = events_from_rows([{k: row.get(k) for k in COLUMNS}])
+        except PackageError:  # pragma: no cover - stored rows were checked on import
+            continue
+    return lots, origin
 
 
 def _instrument_problem(row: dict[str, Any]) -> tuple[str, str] | None:

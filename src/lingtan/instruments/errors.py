@@ -19,7 +19,21 @@ from lingtan.errors import InputError
 
 
 class LedgerError(InputError):
-    """An instrument event, or the sequence of events, is invalid."""
+    """An instrument event, or the sequence of events, is invalid.
+
+    Attributes
+    ----------
+    lot_id : str or None
+        The lot whose event broke the rule (set by the replay).
+    other_lot_id : str or None
+        The other lot of a rule between two lots (overlapping serial ranges), else ``None``.
+    """
+
+    def __init__(self, message: str, *, lot_id: str | None = None,
+                 other_lot_id: str | None = None) -> None:
+        super().__init__(message)
+        self.lot_id = lot_id
+        self.other_lot_id = other_lot_id
 
 
 class LotError(LedgerError):

@@ -9,6 +9,11 @@ credits). ``claimed_for_year`` is every retirement claimed for ``year``, wheneve
 made — a retirement in the first months of the next year is claimed for ``year`` but its
 lot is still held on ``as_of`` — so it equals the inventory's ``instruments_claimed``.
 
+``issuable_gec`` gives, month by month, the GECs the site's own generation meters (role
+``generation``) qualify for: 1 GEC per MWh of metered generation, the remainder below
+1 MWh carried to the next month, also from December into January [1]_
+(:func:`~lingtan.instruments.gec.issue_monthly`).
+
 References
 ----------
 .. [1] 国家能源局《可再生能源绿色电力证书核发和交易规则》(2024-09-05), domain.md §6.
@@ -25,8 +30,9 @@ import duckdb
 from lingtan.accounting.inventory import load_site
 from lingtan.instruments.balances import Balance
 from lingtan.instruments.events import UNIT_BY_KIND, Retire
+from lingtan.instruments.gec import KWH_PER_CERTIFICATE, issue_monthly
 from lingtan.instruments.ledger import LedgerState, Lot
-from lingtan.instruments.store import site_ledger
+from lingtan.instruments.store import monthly_generation_kwh, site_ledger
 
 SCHEMA = "lingtan.instruments/1"
 
@@ -55,6 +61,18 @@ class LotHolding(KindHolding):
     vintage: int | None
     valid_until: date | None  # GECs only
     is_expired: bool  # the GEC's validity ended before as_of
+    tradable: bool  # false: GECs of self-consumed generation or pre-2023 conventional hydro
+
+
+@dataclass(frozen=True)
+class IssuableMonth:
+    """GECs the site's metered generation qualifies for in one month [MWh, certificates]."""
+
+    month: str  # YYYY-MM
+    generation_mwh: float
+    carried_in_mwh: float  # remainder below 1 MWh from the months before
+    certificates: int  # floor(carried_in_mwh + generation_mwh), 1 GEC = 1 MWh
+    carried_mwh: float  # remainder passed to the next month
 
 
 @dataclass(frozen=True)
@@ -66,13 +84,15 @@ class Holdings:
     as_of: date
     by_kind: dict[str, KindHolding] = field(default_factory=dict)
     lots: list[LotHolding] = field(default_factory=list)
+    issuable_gec: list[IssuableMonth] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON document (docs/instruments.md, docs/cli.md)."""
         lots = [{**asdict(lot), "valid_until": _iso(lot.valid_until)} for lot in self.lots]
         return {"schema": SCHEMA, "site": self.site_id, "year": self.year,
                 "as_of": self.as_of.isoformat(),
-                "by_kind": {k: asdict(v) for k, v in self.by_kind.items()}, "lots": lots}
+                "by_kind": {k: asdict(v) for k, v in self.by_kind.items()}, "lots": lots,
+                "issuable_gec": [asdict(m) for m in self.issuable_gec]}
 
 
 def holdings(con: duckdb.DuckDBPyConnection, year: int, *,
@@ -105,7 +125,34 @@ def holdings(con: duckdb.DuckDBPyConnection, year: int, *,
     claimed = {lot.acquire.kind for lot in state.lots.values() if _claimed(lot, year)}
     by_kind = {kind: _kind_holding(kind, balances.by_kind.get(kind), state, year)
                for kind in sorted(set(balances.by_kind) | claimed)}
-    return Holdings(site.id, year, as_of, by_kind, lots)
+    generation = monthly_generation_kwh(con, site.id, site.timezone, year)
+    return Holdings(site.id, year, as_of, by_kind, lots, issuable_gec(generation, year))
+
+
+def issuable_gec(generation_kwh_by_month: dict[str, float], year: int) -> list[IssuableMonth]:
+    """The months of ``year`` from :func:`~lingtan.instruments.gec.issue_monthly`.
+
+    Parameters
+    ----------
+    generation_kwh_by_month : dict[str, float]
+        Metered generation per ``YYYY-MM`` month [kWh], from any earlier month on: the
+        remainder carried into January comes from the months before.
+    year : int
+        The months shown.
+    """
+    out: list[IssuableMonth] = []
+    carried_kwh = 0.0
+    for month, certificates, carry_kwh in issue_monthly(generation_kwh_by_month):
+        if month.startswith(f"{year:04d}-"):
+            out.append(IssuableMonth(
+                month, _mwh(generation_kwh_by_month[month]), _mwh(carried_kwh), certificates,
+                _mwh(carry_kwh)))
+        carried_kwh = carry_kwh
+    return out
+
+
+def _mwh(kwh: float) -> float:
+    return round(kwh / KWH_PER_CERTIFICATE, 9)
 
 
 def _claimed(lot: Lot, year: int) -> float:
@@ -119,7 +166,8 @@ def _lot_holding(lot: Lot, balance: Balance, year: int, as_of: date) -> LotHoldi
     return LotHolding(lot_id=a.lot_id, kind=a.kind, unit=balance.unit,
                       generation_month=a.generation_month, vintage=a.vintage,
                       **_quantities(balance), claimed_for_year=_claimed(lot, year),
-                      valid_until=last, is_expired=last is not None and as_of > last)
+                      valid_until=last, is_expired=last is not None and as_of > last,
+                      tradable=a.tradable)
 
 
 def _kind_holding(kind: str, balance: Balance | None, state: LedgerState,

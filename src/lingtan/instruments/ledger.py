@@ -127,10 +127,11 @@ class Ledger:
         _check_unique_ids(ordered)
         lots: dict[str, Lot] = {}
         for event in ordered:
-            if isinstance(event, Acquire):
-                lots[event.lot_id] = _acquire(lots, event)
-            else:
-                lots[event.lot_id] = _dispose(_lot_for(lots, event), event)
+            try:
+                lots[event.lot_id] = _apply(lots, event)
+            except LedgerError as exc:
+                exc.lot_id = exc.lot_id or event.lot_id  # the lot a breach is pinned on
+                raise
         return LedgerState(dict(sorted(lots.items())))
 
 
@@ -139,11 +140,17 @@ def replay(events: Iterable[Event]) -> LedgerState:
     return Ledger.replay(events)
 
 
+def _apply(lots: dict[str, Lot], event: Event) -> Lot:
+    if isinstance(event, Acquire):
+        return _acquire(lots, event)
+    return _dispose(_lot_for(lots, event), event)
+
+
 def _check_unique_ids(ordered: list[Event]) -> None:
     seen: set[str] = set()
     for event in ordered:
         if event.event_id in seen:
-            raise LotError(f"event id {event.event_id} is used twice")
+            raise LotError(f"event id {event.event_id} is used twice", lot_id=event.lot_id)
         seen.add(event.event_id)
 
 
@@ -156,7 +163,8 @@ def _acquire(lots: dict[str, Lot], event: Acquire) -> Lot:
                 first = max(event.serials.start, other.acquire.serials.start)
                 raise SerialConflictError(
                     f"lot {event.lot_id} ({event.serials}) overlaps lot {other.acquire.lot_id} "
-                    f"({other.acquire.serials}) at serial {event.serials.label(first)}")
+                    f"({other.acquire.serials}) at serial {event.serials.label(first)}",
+                    lot_id=event.lot_id, other_lot_id=other.acquire.lot_id)
     free = event.serials.intervals() if event.serials is not None else ()
     return Lot(acquire=event, free=free)
 
