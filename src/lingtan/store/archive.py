@@ -218,6 +218,10 @@ def _manifest_problems(doc: Any) -> list[Problem]:
     files = doc.get("files")
     if not isinstance(files, dict):
         return [*bad, Problem(MANIFEST, None, "files", "missing or not an object")]
+    if CHAIN not in files:
+        bad.append(Problem(MANIFEST, None, "files", f"{CHAIN!r} is not listed: a bundle holds "
+                           "the audit chain (bundles exported before it did lack it: export "
+                           "again)"))
     for name, sha in files.items():
         reason = _unsafe_name(name) or _unlistable(name)
         if reason is None and not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
