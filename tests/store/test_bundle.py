@@ -498,3 +498,28 @@ def test_verify_shows_the_chain_head_to_keep(two_states: tuple[Path, Path, str, 
 
 def test_expect_head_not_a_hash(bundle: Path) -> None:
     assert "--expect-head 'abc' is not a SHA-256" in _refused(bundle, "--expect-head", "abc")
+
+
+def test_audit_record_whose_detail_is_not_json(bundle: Path) -> None:
+    files = _files(bundle)
+    lines = [json.loads(line) for line in files["audit/chain.jsonl"].decode().splitlines()]
+    publish = next(r for r in lines if r["action"] == "publish")
+    publish["detail_json"] = "not json"
+    files["audit/chain.jsonl"] = "".join(json.dumps(r) + "\n" for r in lines).encode()
+    _manifest(files)
+    problems = verify_bundle(_write(bundle, files)).problems
+    assert f"audit/chain.jsonl: audit record {publish['seq']}: hash chain broken (edited or " \
+           "removed)" in problems
+    assert any(p.endswith(f"differs from what audit record {publish['seq']} published (edited "
+                          "after publication)") for p in problems)
+
+
+def test_two_results_claiming_one_audit_record() -> None:
+    from lingtan.store.bundle import _published_problems
+
+    doc = {"kind": "inventory", "seq": 2, "year": 2025, "params": {}, "result": {}}
+    sha = hashlib.sha256(b"{}").hexdigest()
+    detail = json.dumps({"kind": "inventory", "year": 2025, "params": {}, "sha256": sha})
+    problems = _published_problems({2: detail}, {"results/a.json": doc,
+                                                 "results/b.json": {**doc, "year": 2024}})
+    assert problems == ["results/b.json: audit record 2 is claimed by results/a.json too"]

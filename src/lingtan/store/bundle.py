@@ -245,7 +245,8 @@ def _check_chain(root: Path, manifest: Manifest, results: dict[str, dict[str, An
 
 def _load_chain(con: duckdb.DuckDBPyConnection, chain: Path, path: Path) -> None:
     try:
-        con.execute(f"CREATE TABLE audit_log AS SELECT * FROM read_json('{chain}', "
+        source = str(chain).replace("'", "''")
+        con.execute(f"CREATE TABLE audit_log AS SELECT * FROM read_json('{source}', "
                     f"format = 'newline_delimited', columns = {_CHAIN_COLUMNS}, "
                     f"maximum_object_size = {archive.MAX_JSON_BYTES})")
         missing = con.execute("SELECT count(*) FROM audit_log WHERE COLUMNS(*) IS NULL"
@@ -266,19 +267,32 @@ def _published_problems(published: dict[int, str], results: dict[str, dict[str, 
                         ) -> list[str]:
     """Each result hashes to what its audit record published; each publication is here."""
     problems = []
-    by_seq = {doc["seq"]: (name, doc) for name, doc in results.items()}
+    by_seq: dict[int, tuple[str, dict[str, Any]]] = {}
+    for name, doc in results.items():
+        if doc["seq"] in by_seq:
+            problems.append(f"{name}: audit record {doc['seq']} is claimed by "
+                            f"{by_seq[doc['seq']][0]} too")
+        by_seq.setdefault(doc["seq"], (name, doc))
     for seq in sorted(set(published) - set(by_seq)):
         problems.append(f"audit record {seq} publishes a result the bundle does not hold")
     for seq, (name, doc) in sorted(by_seq.items()):
-        detail = json.loads(published[seq]) if seq in published else None
         sha = hashlib.sha256(canonical_json(doc["result"]).encode()).hexdigest()
-        if detail is None:
+        if seq not in published:
             problems.append(f"{name}: no audit record {seq} publishes it")
-        elif [detail.get(k) for k in ("kind", "year", "params", "sha256")] != \
-                [doc["kind"], doc["year"], doc["params"], sha]:
+        elif [_detail(published[seq]).get(k) for k in ("kind", "year", "params", "sha256")] \
+                != [doc["kind"], doc["year"], doc["params"], sha]:
             problems.append(f"{name}: differs from what audit record {seq} published (edited "
                             "after publication)")
     return problems
+
+
+def _detail(detail_json: str) -> dict[str, Any]:
+    """An audit record's detail, ``{}`` when it is not a JSON object (a broken chain)."""
+    try:
+        detail = json.loads(detail_json)
+    except json.JSONDecodeError:
+        return {}
+    return detail if isinstance(detail, dict) else {}
 
 
 def _rerun(root: Path, manifest: Manifest, results: dict[str, dict[str, Any]],
