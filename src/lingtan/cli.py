@@ -396,42 +396,68 @@ def verify_cmd(
     db: DbOpt = Path("lingtan.duckdb"),
     bundle: Annotated[Path | None, typer.Option(
         "--bundle", help="Verify a bundle in a fresh workspace instead.")] = None,
+    expect_head: Annotated[str | None, typer.Option(
+        "--expect-head", metavar="HASH",
+        help="Fail unless the audit chain still holds this head (one you kept).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the audit chain, the stored data against it, and re-run published results."""
     import lingtan
+    from lingtan.store.head import check_head
     from lingtan.store.integrity import verify
 
     if bundle is not None:
-        from lingtan.store.bundle import verify_bundle
-
-        try:
-            problems = verify_bundle(bundle)
-        except LingtanError as exc:
-            _fail(exc)
-        if as_json:
-            print(json.dumps({"ok": not problems, "problems": problems}, ensure_ascii=False))
-        for problem in problems if not as_json else []:
-            err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
-        if problems:
-            raise typer.Exit(1)
-        if not as_json:
-            out.print(f"[green]bundle verified[/]: {bundle}")
+        _verify_bundle(bundle, expect_head, as_json)
         return
     try:
         with lingtan.open(db, read_only=True, create=False) as ws:
             report = verify(ws.con)
+            head = check_head(ws.con, expect_head)
     except LingtanError as exc:
         _fail(exc)
+    report.problems += head.problems
     if as_json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps({**report.to_dict(), "chain": head.to_dict()}, ensure_ascii=False,
+                         indent=2))
     elif report.ok:
         out.print(f"[green]verified[/]: {report.checked}", highlight=False)
     else:
         for problem in report.problems:
             err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
+    if not as_json:
+        _print_head(head.to_dict())
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _verify_bundle(bundle: Path, expect_head: str | None, as_json: bool) -> None:
+    from lingtan.store.bundle import verify_bundle
+
+    try:
+        report = verify_bundle(bundle, expect_head)
+    except LingtanError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for problem in report.problems:
+            err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
+        if report.ok:
+            out.print(f"[green]bundle verified[/]: {escape(str(bundle))} (site "
+                      f"{escape(repr(report.site))})", highlight=False)
+        _print_head(report.chain.to_dict())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_head(chain: dict[str, Any]) -> None:
+    """The chain head found (to keep for ``--expect-head``) and where the expected one is."""
+    out.print(f"chain head: {chain['head']} ({chain['records']} audit records)",
+              highlight=False, soft_wrap=True)
+    if chain["expected_head_seq"] is not None:
+        out.print(f"expected head found: audit record {chain['expected_head_seq']}, "
+                  f"{chain['records_after_expected']} record(s) after it", highlight=False,
+                  soft_wrap=True)
 
 
 @app.command("demo")

@@ -7,8 +7,11 @@ The tree::
     │   ├── PackageError                       a data-package file, row or field is invalid
     │   ├── UnitError                          unknown unit, or a unit of the wrong dimension
     │   ├── NoDataError                        a period or site has no data to work on
-    │   └── InconsistentDataError              stored data that cannot all be right (a
-    │                                          negative consumed electricity)
+    │   ├── InconsistentDataError              stored data that cannot all be right (a
+    │   │                                      negative consumed electricity)
+    │   └── BundleError                        a verifier bundle is refused before use (not a
+    │                                          zip, no manifest, an entry outside it, unsafe
+    │                                          path, over a size cap, damaged)
     ├── FactorNotFoundError (also LookupError) no factor for (family, subject, geography,
     │                                          year, scheme)
     └── StoreError                             the workspace database is unusable
@@ -92,6 +95,37 @@ class NoDataError(InputError):
 
 class InconsistentDataError(InputError):
     """The stored data of a period contradict each other (a meter missing or misdeclared)."""
+
+
+class BundleError(InputError):
+    """A verifier bundle is refused: nothing in it was imported or compared.
+
+    Attributes
+    ----------
+    bundle : str
+        The bundle's path as given.
+    problems : list[Problem]
+        One per refused entry: ``file`` is the entry's name inside the zip (``""`` for
+        the bundle as a whole), ``row`` a line number inside it when known.
+    """
+
+    def __init__(self, bundle: str, problems: list[Problem], max_shown: int = 20) -> None:
+        self.bundle = bundle
+        self.problems = problems
+        shown = "\n".join(f"  {_entry_text(p)}" for p in problems[:max_shown])
+        more = len(problems) - max_shown
+        tail = f"\n  … and {more} more" if more > 0 else ""
+        super().__init__(f"bundle {bundle} refused, nothing verified:\n{shown}{tail}")
+
+
+def _entry_text(problem: Problem) -> str:
+    """``entry 'name', line N, field 'f': reason`` — the name quoted with escapes (repr)."""
+    where = [f"entry {problem.file!r}"] if problem.file else []
+    if problem.row is not None:
+        where.append(f"line {problem.row}")
+    if problem.field:
+        where.append(f"field {problem.field!r}")
+    return ", ".join(where) + ": " + problem.reason if where else problem.reason
 
 
 class FactorNotFoundError(LingtanError, LookupError):
