@@ -27,6 +27,7 @@ from lingtan.text import json_safe, quote, safe
 
 if TYPE_CHECKING:
     from lingtan.api import Workspace
+    from lingtan.store.published import Publication
 
 app = typer.Typer(
     name="lingtan", help="零碳 lingtan — energy and carbon management for zero-carbon factories.",
@@ -137,19 +138,33 @@ def inventory_cmd(
     if gwp is not None and gwp not in ("AR4", "AR5", "AR6"):
         err.print(f"error: --gwp must be AR4, AR5 or AR6, not {escape(quote(gwp))}")
         raise typer.Exit(2)
+    from lingtan.store.published import publish_inventory
+
+    pub: Publication | None = None
     try:
         with lingtan.open(db) as ws:
             inv = ws.inventory(year, site=site, gwp=gwp)
             if publish:
-                from lingtan.store.published import publish_inventory
-
-                publish_inventory(ws.con, year, site_id=site, gwp=gwp)
+                pub = publish_inventory(ws.con, year, site_id=site, gwp=gwp, inventory=inv)
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        _print_json(inv.to_json())
+        doc = inv.to_dict() | ({"published": pub.as_dict()} if pub else {})
+        _print_json(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    print_inventory(inv)
+    if pub is not None:
+        _print_publication(pub)
+
+
+def _print_publication(pub: Publication) -> None:
+    what = f"{pub.kind} {pub.year} for site {pub.site_id}"
+    if pub.stored:
+        out.print(f"[green]published[/] {what}, sha256 {pub.sha256} (audit record {pub.seq})",
+                  highlight=False, soft_wrap=True)
     else:
-        print_inventory(inv)
+        out.print(f"{what} already published (audit record {pub.seq}, sha256 {pub.sha256}), "
+                  "nothing stored", highlight=False, soft_wrap=True)
 
 
 def print_inventory(inv: Inventory) -> None:
