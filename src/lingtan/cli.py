@@ -2,7 +2,9 @@
 
 Every command takes ``--db`` (default ``./lingtan.duckdb``); ``--json`` prints the
 documented machine-readable result (docs/cli.md). Errors go to stderr with exit code 1
-(invalid input) or 2 (usage).
+(invalid input) or 2 (usage). Text from input is never markup and never reaches the
+terminal raw: it goes through :func:`_t` (or :func:`lingtan.text.quote` for an id), and
+JSON through :func:`_print_json`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from rich.table import Table
 from lingtan.accounting.result import Inventory
 from lingtan.errors import LingtanError
 from lingtan.ingest.importer import ImportSummary
+from lingtan.text import json_safe, quote, safe
 
 if TYPE_CHECKING:
     from lingtan.api import Workspace
+    from lingtan.store.published import Publication
 
 app = typer.Typer(
     name="lingtan", help="零碳 lingtan — energy and carbon management for zero-carbon factories.",
@@ -36,10 +40,20 @@ DbOpt = Annotated[Path, typer.Option("--db", help="Workspace DuckDB file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the documented JSON result.")]
 
 
+def _t(text: object) -> str:
+    """Input text for rich: control characters escaped, markup (``[bold]``) literal."""
+    return escape(safe(str(text)))
+
+
+def _print_json(document: str) -> None:
+    """Print a JSON document; characters json.dumps leaves raw (C1 controls) escaped."""
+    print(json_safe(document))
+
+
 def _fail(exc: Exception) -> NoReturn:
     """Print the error (user text is never markup; one problem per line) and exit 1."""
-    err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False,
-              soft_wrap=True)
+    text = escape(safe(str(exc), keep_newlines=True))
+    err.print(f"[bold red]error:[/] {text}", markup=True, highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -55,7 +69,7 @@ def _document(db: Path, as_json: bool,
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        _print_json(json.dumps(data, ensure_ascii=False, indent=2))
         return None
     return data
 
@@ -77,7 +91,7 @@ def import_cmd(
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        _print_json(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_import(summary)
 
@@ -97,12 +111,13 @@ def _print_import(s: ImportSummary) -> None:
     out.print(table)
     if s.quarantined:
         out.print(f"[yellow]{s.quarantined} invalid row(s) quarantined[/]: "
-                  + escape("; ".join(s.problems[:5])))
+                  + _t("; ".join(s.problems[:5])))
     for gap in s.gaps[:10]:
-        out.print(f"[yellow]gap[/] {escape(str(gap['meter_id']))}: {gap['missing_intervals']} "
-                  f"interval(s) missing after {gap['after_utc']} UTC (not filled)")
+        out.print(f"[yellow]gap[/] {escape(quote(str(gap['meter_id'])))}: "
+                  f"{gap['missing_intervals']} interval(s) missing after {gap['after_utc']} UTC "
+                  "(not filled)", highlight=False)
     for w in s.warnings:
-        out.print(f"[yellow]warning[/] {escape(w)}")
+        out.print(f"[yellow]warning[/] {_t(w)}", highlight=False)
 
 
 @app.command("inventory")
@@ -121,21 +136,35 @@ def inventory_cmd(
     import lingtan
 
     if gwp is not None and gwp not in ("AR4", "AR5", "AR6"):
-        err.print(f"error: --gwp must be AR4, AR5 or AR6, not {gwp!r}")
+        err.print(f"error: --gwp must be AR4, AR5 or AR6, not {escape(quote(gwp))}")
         raise typer.Exit(2)
+    from lingtan.store.published import publish_inventory
+
+    pub: Publication | None = None
     try:
         with lingtan.open(db, read_only=not publish, create=False) as ws:
             inv = ws.inventory(year, site=site, gwp=gwp)
             if publish:
-                from lingtan.store.published import publish_inventory
-
-                publish_inventory(ws.con, year, site_id=site, gwp=gwp)
+                pub = publish_inventory(ws.con, year, site_id=site, gwp=gwp, inventory=inv)
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        print(inv.to_json())
+        doc = inv.to_dict() | ({"published": pub.as_dict()} if pub else {})
+        _print_json(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    print_inventory(inv)
+    if pub is not None:
+        _print_publication(pub)
+
+
+def _print_publication(pub: Publication) -> None:
+    what = f"{pub.kind} {pub.year} for site {pub.site_id}"
+    if pub.stored:
+        out.print(f"[green]published[/] {what}, sha256 {pub.sha256} (audit record {pub.seq})",
+                  highlight=False, soft_wrap=True)
     else:
-        print_inventory(inv)
+        out.print(f"{what} already published (audit record {pub.seq}, sha256 {pub.sha256}), "
+                  "nothing stored", highlight=False, soft_wrap=True)
 
 
 def print_inventory(inv: Inventory) -> None:
@@ -156,9 +185,9 @@ def print_inventory(inv: Inventory) -> None:
     if inv.biogenic_co2_t:
         out.print(f"生物质 CO2 biogenic (not in totals): {inv.biogenic_co2_t:,.3f} t")
     if inv.overrides:
-        out.print(f"[yellow]user factor overrides used:[/] {escape(', '.join(inv.overrides))}")
+        out.print(f"[yellow]user factor overrides used:[/] {_t(', '.join(inv.overrides))}")
     for w in inv.warnings:
-        out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
+        out.print(f"[yellow]warning[/] {_t(w)}", highlight=False)
 
 
 @app.command("assess")
@@ -176,7 +205,7 @@ def assess_cmd(
     from lingtan.assessment import assess
 
     if definition is not None and definition not in ("A", "B", "strict"):
-        err.print(f"error: --definition must be A, B or strict, not {definition!r}")
+        err.print(f"error: --definition must be A, B or strict, not {escape(quote(definition))}")
         raise typer.Exit(2)
     try:
         with lingtan.open(db, read_only=True, create=False) as ws:
@@ -184,7 +213,7 @@ def assess_cmd(
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        print(report.to_json())
+        _print_json(report.to_json())
         return
     data = report.to_dict()
     sr = data["self_reduction"]
@@ -194,10 +223,10 @@ def assess_cmd(
               highlight=False)
     table = Table("rule", "status", "evidence")
     for f in data["findings"]:
-        table.add_row(f["rule_id"], f["status"], escape(str(f["evidence"]))[:90])
+        table.add_row(f["rule_id"], f["status"], _t(str(f["evidence"])[:90]))
     out.print(table)
     for gap in data["gaps"]:
-        out.print(f"[yellow]gap[/] {escape(gap['en'])} / {escape(gap['zh'])}", highlight=False)
+        out.print(f"[yellow]gap[/] {_t(gap['en'])} / {_t(gap['zh'])}", highlight=False)
 
 
 @app.command("hourly")
@@ -241,7 +270,8 @@ def efficiency_cmd(
                       title=f"{year} unit-product energy ({data['allocation']})")
         for r in rows:
             kgce = "" if r["kgce_per_unit"] is None else f"{r['kgce_per_unit']:,.3f}"
-            table.add_row(r["name"], r["kind"], f"{r['output_quantity']:,.1f} {r['output_unit']}",
+            table.add_row(_t(r["name"]), r["kind"],
+                          _t(f"{r['output_quantity']:,.1f} {r['output_unit']}"),
                           f"{r['kwh_per_unit']:,.3f}", kgce)
         out.print(table)
     c = data["computing"]
@@ -253,7 +283,7 @@ def efficiency_cmd(
     candidates = [e["equipment_id"] for e in data["equipment"] if e["upgrade_candidate"]]
     if data["equipment"]:
         out.print(f"设备 equipment: {len(data['equipment'])} registered, upgrade candidates "
-                  f"(GB 18613): {', '.join(candidates) or 'none'}", highlight=False)
+                  f"(GB 18613): {_t(', '.join(candidates)) or 'none'}", highlight=False)
     sv = data["savings"]
     if sv:
         m, regressors = sv["model"], ", ".join(sv["regressors"])
@@ -262,7 +292,7 @@ def efficiency_cmd(
                   f"{sv['avoided_kwh']:,.0f} kWh, {sv['avoided_co2e_t']:,.1f} tCO2e avoided",
                   highlight=False)
     for w in data["warnings"]:
-        out.print(f"[yellow]warning[/] {escape(w)}", highlight=False)
+        out.print(f"[yellow]warning[/] {_t(w)}", highlight=False)
 
 
 @app.command("instruments")
@@ -297,7 +327,7 @@ def instruments_cmd(
         when = lot["generation_month"] or str(lot["vintage"] or "")
         until = (lot["valid_until"] or "") + (" [red]expired[/]" if lot["expired"] else "")
         kind = lot["kind"] + ("" if lot["tradable"] else " (not tradable)")
-        lots.add_row(escape(lot["lot_id"]), kind, when, _qty(lot["held"]),
+        lots.add_row(_t(lot["lot_id"]), kind, _t(when), _qty(lot["held"]),
                      _qty(lot["retired"]), until)
     out.print(lots)
     _print_issuable(data["issuable_gec"], year)
@@ -358,7 +388,7 @@ def report_cmd(
     from lingtan.reports.run import build_report, write_report
 
     if lang not in ("zh", "en"):
-        err.print(f"error: --lang must be zh or en, not {lang!r}")
+        err.print(f"error: --lang must be zh or en, not {escape(quote(lang))}")
         raise typer.Exit(2)
     try:
         with lingtan.open(db, read_only=True, create=False) as ws:
@@ -366,7 +396,7 @@ def report_cmd(
         path = write_report(report, fmt, output)
     except LingtanError as exc:
         _fail(exc)
-    out.print(f"wrote {path}")
+    out.print(f"wrote {_t(path)}", highlight=False)
 
 
 @app.command("export")
@@ -386,9 +416,9 @@ def export_cmd(
     except LingtanError as exc:
         _fail(exc)
     except OSError as exc:
-        err.print(f"error: cannot write {bundle}: {exc.strerror}")
+        err.print(f"error: cannot write {_t(bundle)}: {_t(exc.strerror)}", highlight=False)
         raise typer.Exit(1) from exc
-    out.print(f"bundle {bundle}: {len(manifest)} files")
+    out.print(f"bundle {_t(bundle)}: {len(manifest)} files", highlight=False)
 
 
 @app.command("verify")
@@ -417,13 +447,13 @@ def verify_cmd(
         _fail(exc)
     report.problems += head.problems
     if as_json:
-        print(json.dumps({**report.to_dict(), "chain": head.to_dict()}, ensure_ascii=False,
-                         indent=2))
+        _print_json(json.dumps({**report.to_dict(), "chain": head.to_dict()},
+                               ensure_ascii=False, indent=2))
     elif report.ok:
         out.print(f"[green]verified[/]: {report.checked}", highlight=False)
     else:
         for problem in report.problems:
-            err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
+            err.print(f"[bold red]mismatch:[/] {_t(problem)}", highlight=False)
     if not as_json:
         _print_head(head.to_dict())
     if not report.ok:
@@ -438,12 +468,12 @@ def _verify_bundle(bundle: Path, expect_head: str | None, as_json: bool) -> None
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         for problem in report.problems:
-            err.print(f"[bold red]mismatch:[/] {escape(problem)}", highlight=False)
+            err.print(f"[bold red]mismatch:[/] {_t(problem)}", highlight=False)
         if report.ok:
-            out.print(f"[green]bundle verified[/]: {escape(str(bundle))} (site "
+            out.print(f"[green]bundle verified[/]: {_t(str(bundle))} (site "
                       f"{escape(repr(report.site))})", highlight=False)
         _print_head(report.chain.to_dict())
     if not report.ok:
@@ -476,7 +506,7 @@ def demo_cmd(
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        _print_json(json.dumps(result, ensure_ascii=False, indent=2))
 
 
 @app.command("factors")

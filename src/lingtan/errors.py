@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lingtan.text import quote, safe
+
 
 class LingtanError(Exception):
     """Base of every error lingtan raises on purpose."""
@@ -52,6 +54,9 @@ class Problem:
         Column name, or ``None`` when the whole row or file is at fault.
     reason : str
         Human-readable reason.
+
+    Its text escapes every control or invisible character of the file name, field and
+    reason (:func:`lingtan.text.safe`), so input never reaches a terminal raw.
     """
 
     file: str
@@ -60,12 +65,12 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = self.file
+        where = safe(self.file)
         if self.row is not None:
             where += f", row {self.row}"
         if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.reason}"
+            where += f", field {quote(self.field)}"
+        return f"{where}: {safe(self.reason)}"
 
 
 class PackageError(InputError):

@@ -210,10 +210,10 @@ BAD_INPUTS = {
         "meters.csv", 4, "timestamp_marks", r"interval_minutes"),
     "bad factory.yaml key": (
         lambda p: append(p, "factory.yaml", "colour: red"),
-        "factory.yaml", None, "colour", r"[Ee]xtra inputs"),
+        "factory.yaml", 19, "colour", r"[Ee]xtra inputs"),         # the key's line
     "bad factory.yaml value": (
         lambda p: edit(p, "factory.yaml", "gwp: AR5", "gwp: AR9"),
-        "factory.yaml", None, "accounting.gwp", r"AR4.*AR5.*AR6"),
+        "factory.yaml", 13, "accounting.gwp", r"AR4.*AR5.*AR6"),
 }
 
 

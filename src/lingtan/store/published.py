@@ -3,6 +3,7 @@ re-runs it from the stored inputs and names the figures that no longer match."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from typing import TYPE_CHECKING, Any
@@ -12,31 +13,107 @@ import duckdb
 from lingtan.store.workspace import append_audit, canonical_json, utc_now
 
 if TYPE_CHECKING:
+    from lingtan.accounting.result import Inventory
     from lingtan.store.integrity import VerifyReport
 
 
+@dataclasses.dataclass(frozen=True)
+class Publication:
+    """What :func:`publish_inventory` stored, or found already stored.
+
+    Attributes
+    ----------
+    kind, site_id, year, params
+        What was published (``params``: the arguments a re-run needs, ``{"gwp": …}``).
+    sha256 : str
+        SHA-256 of the result's canonical JSON.
+    seq : int
+        Audit record (and ``published_results.seq``) of the stored result.
+    stored : bool
+        ``False`` when the latest publication of the same kind, site, year and params
+        already holds this very result: nothing was stored, ``seq`` is that one's.
+    result : dict
+        The published document.
+    """
+
+    kind: str
+    site_id: str
+    year: int
+    params: dict[str, Any]
+    sha256: str
+    seq: int
+    stored: bool
+    result: dict[str, Any] = dataclasses.field(repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The documented ``published`` JSON fields (docs/cli.md)."""
+        return {"stored": self.stored, "seq": self.seq, "sha256": self.sha256,
+                "kind": self.kind, "site": self.site_id, "year": self.year,
+                "params": self.params}
+
+
 def publish_inventory(con: duckdb.DuckDBPyConnection, year: int, *, site_id: str | None = None,
-                      gwp: str | None = None) -> dict[str, Any]:
-    """Compute the inventory, store it as published and chain its hash; return it."""
+                      gwp: str | None = None, inventory: Inventory | None = None) -> Publication:
+    """Store the inventory as published and chain its hash, once.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The workspace.
+    year : int
+        Reporting year.
+    site_id, gwp : str | None
+        As for :func:`~lingtan.accounting.inventory.compute_inventory`.
+    inventory : Inventory | None
+        The inventory already computed with these arguments (else computed here).
+
+    Returns
+    -------
+    Publication
+        With ``stored=False`` (and no new row, no new audit record) when the latest
+        publication of the same kind, site, year and params has the same result hash.
+    """
     from lingtan.accounting.inventory import compute_inventory
 
-    result = compute_inventory(con, year, site_id=site_id, gwp=gwp).to_dict()
-    params = {"gwp": gwp}
+    if inventory is None:
+        inventory = compute_inventory(con, year, site_id=site_id, gwp=gwp)
+    result = inventory.to_dict()
+    params: dict[str, Any] = {"gwp": gwp}
     text = canonical_json(result)
     digest = hashlib.sha256(text.encode()).hexdigest()
     con.execute("BEGIN TRANSACTION")
     try:
-        append_audit(con, "publish", result["site"], {"kind": "inventory", "year": year,
-                                                       "params": params, "sha256": digest})
-        seq = con.execute("SELECT max(seq) FROM audit_log").fetchone()
-        con.execute("INSERT INTO published_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [seq[0] if seq else 0, "inventory", result["site"], year,
-                     canonical_json(params), text, digest, utc_now()])
+        seq = _latest_same(con, "inventory", result["site"], year, params, digest)
+        stored = seq is None
+        if seq is None:
+            seq = _store(con, "inventory", result["site"], year, params, text, digest)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return result
+    return Publication("inventory", result["site"], year, params, digest, seq, stored, result)
+
+
+def _latest_same(con: duckdb.DuckDBPyConnection, kind: str, site_id: str, year: int,
+                 params: dict[str, Any], digest: str) -> int | None:
+    """Sequence number of the latest publication of (kind, site, year, params) if it has
+    this result hash, else ``None``."""
+    row = con.execute("SELECT seq, sha256 FROM published_results WHERE kind = ? AND site_id = ?"
+                      " AND year = ? AND params_json = ? ORDER BY seq DESC LIMIT 1",
+                      [kind, site_id, year, canonical_json(params)]).fetchone()
+    return int(row[0]) if row is not None and row[1] == digest else None
+
+
+def _store(con: duckdb.DuckDBPyConnection, kind: str, site_id: str, year: int,
+           params: dict[str, Any], text: str, digest: str) -> int:
+    """Append the audit record and the published row; return their sequence number."""
+    append_audit(con, "publish", site_id, {"kind": kind, "year": year, "params": params,
+                                           "sha256": digest})
+    row = con.execute("SELECT max(seq) FROM audit_log").fetchone()
+    seq = int(row[0]) if row and row[0] is not None else 0
+    con.execute("INSERT INTO published_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [seq, kind, site_id, year, canonical_json(params), text, digest, utc_now()])
+    return seq
 
 
 def check_published(con: duckdb.DuckDBPyConnection, report: VerifyReport) -> None:
