@@ -165,5 +165,6 @@ def test_cli_table_and_errors(db: Path, tmp_path: Path) -> None:
     assert "as of 2026-12-31" in result.stdout and "GEC-B" in result.stdout
     assert "expired" in result.stdout
     empty = runner.invoke(app, ["instruments", "--year", "2025", "--db", str(tmp_path / "e")])
-    assert empty.exit_code == 1 and "no site yet" in empty.stderr
+    assert empty.exit_code == 1 and "no workspace at" in empty.stderr
+    assert not (tmp_path / "e").exists()  # a read command never creates a workspace
     assert runner.invoke(app, ["instruments", "--db", str(db)]).exit_code == 2
