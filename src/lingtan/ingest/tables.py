@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -408,14 +408,16 @@ def _read_xlsx(path: Path, name: str) -> tuple[pa.Table, tuple[str, ...]]:
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise PackageError([Problem(name, None, None, f"not a readable XLSX workbook: {exc}")]
                            ) from exc
+    sheets = [(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets]
     try:
-        sheets = [(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets]
         if not sheets:
             raise PackageError([Problem(name, None, None, "workbook has no worksheet")])
         first, rows = sheets[0]
         data, header = _read_sheet(rows, name, first)
         warnings = _other_sheets(sheets[1:], header, name, first)
     finally:
+        for _, rows in sheets:
+            rows.close()  # a sheet read only in part holds its file open
         wb.close()
     return data, warnings
 
@@ -437,7 +439,7 @@ def _check_xlsx_magic(path: Path, name: str) -> None:
 
 
 def _read_sheet(
-    rows: Iterator[tuple[object, ...]], name: str, sheet: str
+    rows: Generator[tuple[object, ...], None, None], name: str, sheet: str
 ) -> tuple[pa.Table, list[str]]:
     header: list[str] | None = None
     out: list[list[str]] = []
@@ -469,7 +471,7 @@ def _read_sheet(
 
 
 def _other_sheets(
-    sheets: list[tuple[str, Iterator[tuple[object, ...]]]], header: list[str], name: str,
+    sheets: list[tuple[str, Generator[tuple[object, ...], None, None]]], header: list[str], name: str,
     first: str,
 ) -> tuple[str, ...]:
     """A warning naming the non-empty sheets after the first; an error if one repeats its
