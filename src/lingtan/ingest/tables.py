@@ -388,6 +388,7 @@ def _numbered(reader: Any, name: str) -> Iterator[tuple[int, list[str]]]:
         yield start, record
 
 
+_Rows = Generator[tuple[object, ...], None, None]
 _XLS_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
@@ -439,7 +440,7 @@ def _check_xlsx_magic(path: Path, name: str) -> None:
 
 
 def _read_sheet(
-    rows: Generator[tuple[object, ...], None, None], name: str, sheet: str
+    rows: _Rows, name: str, sheet: str
 ) -> tuple[pa.Table, list[str]]:
     header: list[str] | None = None
     out: list[list[str]] = []
@@ -471,8 +472,7 @@ def _read_sheet(
 
 
 def _other_sheets(
-    sheets: list[tuple[str, Generator[tuple[object, ...], None, None]]], header: list[str], name: str,
-    first: str,
+    sheets: list[tuple[str, _Rows]], header: list[str], name: str, first: str
 ) -> tuple[str, ...]:
     """A warning naming the non-empty sheets after the first; an error if one repeats its
     header (the rows would be data that is not imported)."""
