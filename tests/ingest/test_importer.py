@@ -701,7 +701,7 @@ FILE_INPUTS = {
         lambda p: _write(p / "readings" / "sub" / "grid", "meter_id\n"),
         "readings/sub/grid", None, None, r"not a supported format"),
     "meters table in .xls": (
-        lambda p: (p / "meters.xls").write_bytes(b"\xd0\xcf\x11\xe0"),
+        lambda p: (p / "meters.csv").rename(p / "meters.xls"),
         "meters.xls", None, None, r"not a supported format"),
     "readings as a top-level file": (
         lambda p: (p / "readings.csv").write_text("meter_id\n", encoding="utf-8"),
@@ -762,10 +762,12 @@ def test_hidden_files_are_warnings(ws: lingtan.Workspace, minimal_pkg: Path) -> 
     (minimal_pkg / "readings" / "__MACOSX").mkdir()
     (minimal_pkg / "readings" / "__MACOSX" / "._grid.csv").write_bytes(b"\0\5\26\7")
     (minimal_pkg / "notes.txt").write_text("交接说明\n", encoding="utf-8")
+    (minimal_pkg / "meters.csv.bak").write_text("meter_id\n", encoding="utf-8")
     summary = ws.import_package(minimal_pkg)
     assert summary.status == "imported" and summary.readings["new"] == 13
     assert sorted(summary.warnings) == [
         "ignored file .DS_Store: hidden file",
+        "ignored file meters.csv.bak: not part of the data-package format (meters.csv is read)",
         "ignored file notes.txt: not part of the data-package format",
         "ignored file readings/.DS_Store: hidden file",
         "ignored file readings/__MACOSX/._grid.csv: hidden file",

@@ -110,6 +110,10 @@ def find_package(root: Path, *, lenient: bool = False) -> _Package:
             unreadable.append(_unsupported(path, root))
         else:
             ignored[path.name] = "not part of the data-package format"
+    for problem in [p for p in unreadable if p.file.split(".")[0] in small]:
+        unreadable.remove(problem)  # meters.csv.bak beside meters.csv: nothing is lost
+        table = small[problem.file.split(".")[0]]
+        ignored[problem.file] = f"not part of the data-package format ({table.name} is read)"
     readings = _find_readings(root, ignored, unreadable)
     unreadable += _declared_file_problems(root, site)
     if unreadable and not lenient:
