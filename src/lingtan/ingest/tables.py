@@ -164,8 +164,10 @@ def _encoding(name: str, declared: str | None, is_utf8: bool, bom: bool, sample:
 
 
 def _nul_error(path: Path, name: str, at: int) -> PackageError:
+    row, left = 1, at
     with path.open("rb") as fh:
-        row = fh.read(at).count(b"\n") + 1
+        while left > 0 and (chunk := fh.read(min(left, _CHUNK_BYTES))):
+            row, left = row + chunk.count(b"\n"), left - len(chunk)
     return PackageError([Problem(name, row, None, "NUL byte: binary data or UTF-16 text"
                                  f" without byte-order mark; {_SAVE_AS_UTF8}")])
 
