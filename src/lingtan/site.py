@@ -80,6 +80,14 @@ class Efficiency(BaseModel):
     baseline: SavingsBaseline | None = None
 
 
+class FileOptions(BaseModel):
+    """How to read one file of the package (``files:`` in factory.yaml, keyed by its path)."""
+
+    model_config = ConfigDict(extra="forbid")
+    #: Text encoding of a CSV file, when detection cannot tell (docs/data-package.md).
+    encoding: Literal["utf-8", "gbk", "gb18030"] | None = None
+
+
 class Site(BaseModel):
     """One factory as described by its ``factory.yaml``."""
 
@@ -99,6 +107,8 @@ class Site(BaseModel):
     #: Scheme inputs no module computes yet: ``name: {value: …, evidence: "…"}``
     #: (docs/schemes.md lists the names each scheme reads).
     declarations: dict[str, Any] = Field(default_factory=dict)
+    #: Per-file reading options: ``"readings/a.csv": {encoding: gbk}``.
+    files: dict[str, FileOptions] = Field(default_factory=dict)
 
     @field_validator("declarations")
     @classmethod

@@ -918,3 +918,174 @@ def test_import_is_idempotent(rows: list[tuple[int, float]], doubled: int) -> No
     assert first.status == "imported"
     assert second.status == "unchanged"
     assert after == before
+
+
+# -- files of the package (issue 9: files, encodings, line numbers) --------------------------
+
+def _gbk_meters(pkg: Path) -> None:
+    """meters.csv in GBK, ASCII but for one name, 3楼, whose GBK bytes are UTF-8 '3¥'."""
+    text = (pkg / "meters.csv").read_text(encoding="utf-8")
+    lines = [ln.split(",") for ln in text.splitlines()]
+    for ln in lines[1:]:
+        ln[1] = "3楼" if ln[0] == "PV" else ln[0]
+    (pkg / "meters.csv").write_bytes("".join(",".join(ln) + "\n" for ln in lines).encode("gbk"))
+
+
+def _quoted_name_then_bad_unit(pkg: Path) -> None:
+    edit(pkg, "meters.csv", "PV,屋顶光伏 rooftop PV,", 'PV,"屋顶光伏\nrooftop PV",')
+    edit(pkg, "meters.csv", "natural_gas,m3", "natural_gas,parsec")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _weather_declared_gbk(pkg: Path) -> None:
+    _write(pkg / "weather.csv", "date,temp_air_c\n")
+    append(pkg, "factory.yaml", "files: {weather.csv: {encoding: gbk}}")
+
+
+def _same_header_sheets(pkg: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for title in ("Jan", "Feb"):
+        sheet = wb.create_sheet(title)
+        sheet.append(["meter_id", "timestamp", "value"])
+        sheet.append(["PV", "2025-01-01 05:00", 1])
+    del wb["Sheet"]
+    wb.save(pkg / "readings" / "two.xlsx")
+
+
+FILE_INPUTS = {
+    "readings file in .xls": (
+        lambda p: (p / "readings" / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0"),
+        "readings/old.xls", None, None,
+        r"not a supported format \(\.csv, \.xlsx, \.parquet\), so not read; .*save it as \.xlsx"),
+    "readings file in .txt": (
+        lambda p: (p / "readings" / "grid2.txt").write_text("meter_id\n", encoding="utf-8"),
+        "readings/grid2.txt", None, None, r"not a supported format.*save it as CSV"),
+    "readings file in .tsv": (
+        lambda p: (p / "readings" / "a.tsv").write_text("meter_id\n", encoding="utf-8"),
+        "readings/a.tsv", None, None, r"not a supported format.*tab-separated"),
+    "readings file in .csv.gz": (
+        lambda p: (p / "readings" / "b.csv.gz").write_bytes(b"\x1f\x8b"),
+        "readings/b.csv.gz", None, None, r"not a supported format.*unpack it"),
+    "readings file without suffix": (
+        lambda p: _write(p / "readings" / "sub" / "grid", "meter_id\n"),
+        "readings/sub/grid", None, None, r"not a supported format"),
+    "meters table in .xls": (
+        lambda p: (p / "meters.csv").rename(p / "meters.xls"),
+        "meters.xls", None, None, r"not a supported format"),
+    "readings as a top-level file": (
+        lambda p: (p / "readings.csv").write_text("meter_id\n", encoding="utf-8"),
+        "readings.csv", None, None, r"not a supported format"),
+    "GBK that is also valid UTF-8": (
+        _gbk_meters, "meters.csv", None, None,
+        r"encoding is ambiguous: .*'PV,3¥,.*'PV,3楼,.*"
+        r"files: \{\"meters\.csv\": \{encoding: gbk\}\}"),
+    "bad value after a quoted line break": (
+        _quoted_name_then_bad_unit, "meters.csv", 6, "unit", r"parsec"),
+    "encoding declared for a missing file": (
+        lambda p: append(p, "factory.yaml", 'files: {"readings/nope.csv": {encoding: gbk}}'),
+        "factory.yaml", None, "files.readings/nope.csv", r"no such file in the package"),
+    "encoding declared for a file read as UTF-8 only": (
+        lambda p: _weather_declared_gbk(p),
+        "factory.yaml", None, "files.weather.csv", r"table and readings CSV files only"),
+    "unknown encoding declared": (
+        lambda p: append(p, "factory.yaml", "files: {meters.csv: {encoding: big5}}"),
+        "factory.yaml", None, "files.meters.csv.encoding", r"'utf-8', 'gbk' or 'gb18030'"),
+    "workbook with two sheets of readings": (
+        _same_header_sheets, "readings/two.xlsx", None, None,
+        r"sheet 'Feb' has the same header as the first sheet 'Jan'"),
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_INPUTS))
+def test_bad_package_file_is_refused_and_lands_nothing(
+    ws: lingtan.Workspace, minimal_pkg: Path, case: str
+) -> None:
+    change, file, row, field, reason = FILE_INPUTS[case]
+    change(minimal_pkg)
+    with pytest.raises(PackageError) as err:
+        ws.import_package(minimal_pkg)
+    problem = find(err.value.problems, file, row, field)
+    assert re.search(reason, problem.reason), problem
+    assert set(counts(ws.con).values()) == {0}
+
+
+def test_unsupported_readings_files_are_warnings_when_lenient(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    (minimal_pkg / "readings" / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (minimal_pkg / "readings" / "b.csv.gz").write_bytes(b"\x1f\x8b")
+    summary = ws.import_package(minimal_pkg, lenient=True)
+    assert summary.status == "imported" and summary.readings["new"] == 13
+    assert [w for w in summary.warnings if "not a supported format" in w] == [
+        "ignored file readings/b.csv.gz: not a supported format (.csv, .xlsx, .parquet),"
+        " so not read; compressed: unpack it",
+        "ignored file readings/old.xls: not a supported format (.csv, .xlsx, .parquet),"
+        " so not read; an Excel 97-2003 workbook: save it as .xlsx",
+    ]
+
+
+def test_hidden_files_are_warnings(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    (minimal_pkg / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (minimal_pkg / "readings" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    (minimal_pkg / "readings" / "~$grid.xlsx").write_bytes(b"\x06owner")
+    (minimal_pkg / "readings" / "__MACOSX").mkdir()
+    (minimal_pkg / "readings" / "__MACOSX" / "._grid.csv").write_bytes(b"\0\5\26\7")
+    (minimal_pkg / "notes.txt").write_text("交接说明\n", encoding="utf-8")
+    (minimal_pkg / "meters.csv.bak").write_text("meter_id\n", encoding="utf-8")
+    summary = ws.import_package(minimal_pkg)
+    assert summary.status == "imported" and summary.readings["new"] == 13
+    assert sorted(summary.warnings) == [
+        "ignored file .DS_Store: hidden file",
+        "ignored file meters.csv.bak: not part of the data-package format (meters.csv is read)",
+        "ignored file notes.txt: not part of the data-package format",
+        "ignored file readings/.DS_Store: hidden file",
+        "ignored file readings/__MACOSX/._grid.csv: hidden file",
+        "ignored file readings/~$grid.xlsx: hidden file",
+    ]
+
+
+def test_declared_encoding_reads_the_file(ws: lingtan.Workspace, minimal_pkg: Path) -> None:
+    _gbk_meters(minimal_pkg)
+    append(minimal_pkg, "factory.yaml", "files:", "  meters.csv: {encoding: gbk}")
+    ws.import_package(minimal_pkg)
+    name = ws.con.execute("SELECT name FROM meters WHERE meter_id = 'PV'").fetchone()
+    assert name == ("3楼",)
+    enc = ws.con.execute("SELECT encoding FROM import_files WHERE file = 'meters.csv'").fetchone()
+    assert enc == ("gbk",)
+
+
+def test_gbk_that_is_valid_utf8_is_imported_as_gbk(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    _gbk_meters(minimal_pkg)
+    edit_bytes = (minimal_pkg / "meters.csv").read_bytes().replace("3楼".encode("gbk"),
+                                                                  "一楼".encode("gbk"))
+    (minimal_pkg / "meters.csv").write_bytes(edit_bytes)
+    ws.import_package(minimal_pkg)
+    name = ws.con.execute("SELECT name FROM meters WHERE meter_id = 'PV'").fetchone()
+    assert name == ("一楼",)
+
+
+def test_other_sheets_of_a_workbook_are_a_warning(
+    ws: lingtan.Workspace, minimal_pkg: Path
+) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = "读数"
+    sheet.append(["meter_id", "timestamp", "value"])
+    sheet.append(["PV", "2025-01-01 04:00", 80])
+    wb.create_sheet("说明").append(["单位 MWh"])
+    wb.save(minimal_pkg / "readings" / "extra.xlsx")
+    summary = ws.import_package(minimal_pkg)
+    assert summary.readings["new"] == 14
+    assert summary.warnings == [
+        "readings/extra.xlsx: only the first sheet '读数' is read; sheets not read: '说明'"]

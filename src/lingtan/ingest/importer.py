@@ -69,31 +69,108 @@ class _Package:
     site: Site
     small: dict[str, Path]
     readings: list[Path]
-    ignored: list[str]
+    ignored: dict[str, str]  # file name -> why it is not read (a warning)
+
+    def encoding(self, path: Path) -> str | None:
+        """The encoding ``factory.yaml`` declares for ``path`` (``files:``), if any."""
+        options = self.site.files.get(path.relative_to(self.root).as_posix())
+        return options.encoding if options else None
 
 
-def find_package(root: Path) -> _Package:
-    """Locate the files of a data package; ``factory.yaml`` is required."""
+#: Why a file of a known table, or in ``readings/``, cannot be read, by its suffix.
+_UNSUPPORTED = {
+    ".xls": "an Excel 97-2003 workbook: save it as .xlsx",
+    ".gz": "compressed: unpack it", ".zip": "compressed: unpack it",
+    ".tsv": "tab-separated: save it as CSV", ".txt": "text: save it as CSV",
+}
+
+
+def find_package(root: Path, *, lenient: bool = False) -> _Package:
+    """Locate the files of a data package; ``factory.yaml`` is required.
+
+    A file of a known table or in ``readings/`` whose format lingtan cannot read is an
+    error (with ``lenient``, a warning); hidden files (``.DS_Store``, ``~$`` lock files,
+    ``__MACOSX/``) and other top-level files are warnings.
+    """
     if not (root / "factory.yaml").is_file():
         raise PackageError(
             [Problem(str(root), None, None, "not a data package: factory.yaml missing")])
     site = read_site(root / "factory.yaml")
     small: dict[str, Path] = {}
-    ignored: list[str] = []
+    ignored: dict[str, str] = {}
+    unreadable: list[Problem] = []
     for path in sorted(root.iterdir()):
         if path.name == "factory.yaml" or path.is_dir():
             continue
-        if path.stem in KNOWN_FILES and path.suffix.lower() in TABULAR_SUFFIXES:
+        if _hidden(path.name):
+            ignored[path.name] = "hidden file"
+        elif path.stem in KNOWN_FILES and path.suffix.lower() in TABULAR_SUFFIXES:
             if path.stem in small:
                 raise PackageError([Problem(path.name, None, None,
                                             f"two files for table {path.stem!r}")])
             small[path.stem] = path
+        elif path.name.split(".")[0] in (*KNOWN_FILES, "readings"):
+            unreadable.append(_unsupported(path, root))
         else:
-            ignored.append(path.name)
-    readings_dir = root / "readings"
-    readings = sorted(p for p in readings_dir.rglob("*") if p.suffix.lower() in TABULAR_SUFFIXES) \
-        if readings_dir.is_dir() else []
+            ignored[path.name] = "not part of the data-package format"
+    for problem in [p for p in unreadable if p.file.split(".")[0] in small]:
+        unreadable.remove(problem)  # meters.csv.bak beside meters.csv: nothing is lost
+        table = small[problem.file.split(".")[0]]
+        ignored[problem.file] = f"not part of the data-package format ({table.name} is read)"
+    readings = _find_readings(root, ignored, unreadable)
+    unreadable += _declared_file_problems(root, site)
+    if unreadable and not lenient:
+        raise PackageError(unreadable)
+    ignored |= {p.file: p.reason for p in unreadable}
     return _Package(root, site, small, readings, ignored)
+
+
+def _find_readings(root: Path, ignored: dict[str, str], unreadable: list[Problem]) -> list[Path]:
+    """The readable files under ``readings/``; the others go to ``ignored`` or ``unreadable``."""
+    readings_dir = root / "readings"
+    readings = []
+    for path in sorted(readings_dir.rglob("*")) if readings_dir.is_dir() else []:
+        rel = path.relative_to(root)
+        if any(_hidden(part) for part in rel.parts):
+            if path.is_file():
+                ignored[rel.as_posix()] = "hidden file"
+        elif not path.is_file():
+            continue
+        elif path.suffix.lower() in TABULAR_SUFFIXES:
+            readings.append(path)
+        else:
+            unreadable.append(_unsupported(path, root))
+    return readings
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "~$")) or name == "__MACOSX"
+
+
+def _unsupported(path: Path, root: Path) -> Problem:
+    hint = _UNSUPPORTED.get(path.suffix.lower(), "")
+    return Problem(path.relative_to(root).as_posix(), None, None,
+                   f"not a supported format ({', '.join(TABULAR_SUFFIXES)}), so not read"
+                   + (f"; {hint}" if hint else ""))
+
+
+def _declared_file_problems(root: Path, site: Site) -> list[Problem]:
+    """``files:`` in factory.yaml may declare encodings of the package's staged CSV files
+    (the tables and ``readings/``; ``factors``, ``energy_limits``, ``weather`` are UTF-8)."""
+    problems = []
+    for rel, options in site.files.items():
+        path = root / rel
+        staged = rel.startswith("readings/") or (
+            "/" not in rel and path.stem in (*SMALL_TABLES, "equipment"))
+        if not options.encoding:
+            continue
+        if not path.is_file():
+            problems.append(Problem("factory.yaml", None, f"files.{rel}",
+                                    "no such file in the package"))
+        elif path.suffix.lower() != ".csv" or not staged:
+            problems.append(Problem("factory.yaml", None, f"files.{rel}", "an encoding can be"
+                                    " declared for the table and readings CSV files only"))
+    return problems
 
 
 def import_package(
@@ -110,7 +187,7 @@ def import_package(
     PackageError
         In strict mode, listing every invalid value (file, row, field, reason).
     """
-    pkg = find_package(Path(root))
+    pkg = find_package(Path(root), lenient=lenient)
     try:
         prepared = _prepare(con, pkg, lenient)
         batch_id = open_batch(con, pkg.site.id, str(pkg.root.resolve()), _mode(lenient))
@@ -183,7 +260,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     for table, spec in SMALL_TABLES.items():
         if table not in pkg.small:
             continue
-        staged = stage_file(con, pkg.small[table], pkg.small[table].name, f"stg_{table}")
+        staged = stage_file(con, pkg.small[table], pkg.small[table].name, f"stg_{table}",
+                            pkg.encoding(pkg.small[table]))
         files.append(staged)
         parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases, stored,
                                      site.id)
@@ -192,8 +270,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     equipment_rows = _equipment_rows(con, pkg, files, problems)
     reference_rows = _energy_limit_rows(pkg, problems) + _weather_rows(pkg, problems)
     _batch_meters(con, site.id, parsed.get("meters"), refused)
-    reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}")
-                     for i, p in enumerate(pkg.readings)]
+    reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}",
+                                pkg.encoding(p)) for i, p in enumerate(pkg.readings)]
     files += reading_files
     header = [p for st in reading_files for p in rd.header_problems(st)]
     if header:
@@ -235,8 +313,8 @@ def _write(con: duckdb.DuckDBPyConnection, prep: _Prepared, batch_id: int) -> Im
     if prep.reading_files:
         problems = problems + rd.problem_rows(con, prep.reading_files, limit=50)
     summary.problems = [str(p) for p in problems[:50]]
-    summary.warnings = [f"ignored file {n}: not part of the data-package format"
-                        for n in prep.pkg.ignored] + prep.warnings
+    summary.warnings = [f"ignored file {n}: {why}" for n, why in prep.pkg.ignored.items()]
+    summary.warnings += [w for f in prep.files for w in f.warnings] + prep.warnings
     if not _changed(summary):
         summary.status, summary.batch_id = "unchanged", None
     return summary
@@ -294,7 +372,8 @@ def _equipment_rows(
 
     if "equipment" not in pkg.small:
         return []
-    staged = stage_file(con, pkg.small["equipment"], pkg.small["equipment"].name, "stg_equipment")
+    staged = stage_file(con, pkg.small["equipment"], pkg.small["equipment"].name, "stg_equipment",
+                        pkg.encoding(pkg.small["equipment"]))
     files.append(staged)
     rows = con.execute(f"SELECT * FROM {staged.table} ORDER BY _row").fetchall()
     out = []
