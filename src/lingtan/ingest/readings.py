@@ -9,8 +9,11 @@ Pipeline (in the import's transaction):
 1. ``rd_parsed``   one pass over the staged files: meter, UTC interval-end
                    timestamp, number, flag, interval quantity in canonical units
                    for interval meters, and a problem bit mask (NULL = valid): unknown
-                   meter, bad timestamp, bad number, negative interval value,
-                   counter reading beyond its rollover, unknown flag.
+                   meter, bad or refused timestamp (:mod:`~lingtan.ingest.timeparse`),
+                   bad number (:func:`number_sql`), negative interval value, interval
+                   quantity beyond the stored decimal, value beyond ±2^53, counter
+                   reading beyond its rollover, unknown flag. A Parquet column of a
+                   refused type is a file problem first (:func:`header_problems`).
 2. ``rd_problems`` the reasons, written with the text as given — only the problem
                    rows are joined back to the staged text.
 3. ``rd_dups``     same meter and timestamp more than once: equal values are
