@@ -23,13 +23,44 @@ def optional_text(value: object) -> str | None:
     return s or None
 
 
+#: A plain number (ASCII digits, optional sign, decimals and exponent: ``-12.5``, ``1e5``).
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+#: Thousands grouping, the only comma accepted: ``1,500``, ``12,345.6`` (never ``1,5``).
+_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", re.ASCII)
+_INTEGER = re.compile(r"[+-]?[0-9]+(\.0+)?", re.ASCII)
+
+
+def _number_text(value: object) -> str:
+    """The text of a number as written, without thousands separators; refuses the rest."""
+    if isinstance(value, bool):
+        raise ValueError(f"a boolean is not a number: {value!r}")
+    s = text(value)
+    if _GROUPED_NUMBER.fullmatch(s):
+        return s.replace(",", "")
+    if _PLAIN_NUMBER.fullmatch(s):
+        return s
+    if s.lower() in {"true", "false"}:
+        raise ValueError(f"a boolean is not a number: {s!r}")
+    if "_" in s:
+        raise ValueError(f"digit separators (_) are not accepted: {s!r}")
+    if "," in s:
+        raise ValueError(f"ambiguous number {s!r}: a comma is accepted only as a thousands"
+                         " separator (1,500 or 12,345.6); write decimals with a point")
+    if s.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+        raise ValueError(f"not a finite number: {s!r}")
+    raise ValueError(f"not a number: {s!r}")
+
+
 def number(value: object, *, minimum: float | None = 0.0, positive: bool = False) -> float:
-    """A finite float, ≥ ``minimum`` (default 0) and > 0 if ``positive``."""
-    s = text(value).replace(",", "")
-    try:
-        x = float(s)
-    except ValueError:
-        raise ValueError(f"not a number: {s!r}") from None
+    """A finite float, ≥ ``minimum`` (default 0) and > 0 if ``positive``.
+
+    Accepted: ASCII digits with an optional sign, decimal point and exponent, and
+    thousands grouped by commas (``1,500``, ``12,345.6``). Refused: any other comma
+    (``1,5``, ``1,50``, ``1.500,5``: a decimal comma or a typo, never guessed), ``_``,
+    booleans, ``nan``/``inf``. ``-0`` is 0.
+    """
+    s = _number_text(value)
+    x = float(s) + 0.0
     if not math.isfinite(x):
         raise ValueError(f"not a finite number: {s!r}")
     if minimum is not None and x < minimum:
@@ -40,11 +71,11 @@ def number(value: object, *, minimum: float | None = 0.0, positive: bool = False
 
 
 def integer(value: object, *, minimum: int | None = None) -> int:
-    s = text(value)
-    try:
-        x = int(float(s)) if re.fullmatch(r"-?\d+(\.0+)?", s) else int(s)
-    except ValueError:
-        raise ValueError(f"not an integer: {s!r}") from None
+    """A whole number (``2025``, ``2025.0``); booleans, ``_`` and grouping are refused."""
+    s = "" if isinstance(value, bool) else text(value)
+    if not _INTEGER.fullmatch(s):
+        raise ValueError(f"not an integer: {text(value)!r}")
+    x = int(s.split(".")[0])
     if minimum is not None and x < minimum:
         raise ValueError(f"must be ≥ {minimum}, got {x}")
     return x

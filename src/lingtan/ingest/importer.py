@@ -273,7 +273,7 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}",
                                 pkg.encoding(p)) for i, p in enumerate(pkg.readings)]
     files += reading_files
-    header = [p for st in reading_files for p in rd.header_problems(st)]
+    header = [p for st in reading_files for p in rd.header_problems(con, st)]
     if header:
         raise PackageError(problems + header)
     if reading_files:

@@ -9,8 +9,11 @@ Pipeline (in the import's transaction):
 1. ``rd_parsed``   one pass over the staged files: meter, UTC interval-end
                    timestamp, number, flag, interval quantity in canonical units
                    for interval meters, and a problem bit mask (NULL = valid): unknown
-                   meter, bad timestamp, bad number, negative interval value,
-                   counter reading beyond its rollover, unknown flag.
+                   meter, bad or refused timestamp (:mod:`~lingtan.ingest.timeparse`),
+                   bad number (:func:`number_sql`), negative interval value, interval
+                   quantity beyond the stored decimal, value beyond ±2^53, counter
+                   reading beyond its rollover, unknown flag. A Parquet column of a
+                   refused type is a file problem first (:func:`header_problems`).
 2. ``rd_problems`` the reasons, written with the text as given — only the problem
                    rows are joined back to the staged text.
 3. ``rd_dups``     same meter and timestamp more than once: equal values are
@@ -33,63 +36,140 @@ import duckdb
 
 from lingtan.errors import Problem
 from lingtan.ingest.tables import StagedFile
-from lingtan.ingest.timeparse import FixedOffset, fixed_offset, utc_expression
+from lingtan.ingest.timeparse import FixedOffset, fixed_offset, reasons_select, utc_select
 
 REQUIRED = ("meter_id", "timestamp", "value")
 OPTIONAL = ("flag",)
 
-#: Problem bit of ``rd_parsed.problem`` → (field, SQL reason; ``t`` = the row as text).
+#: Largest interval quantity of one reading in canonical units (kWh, t, m3): the
+#: inventory sums readings as ``decimal(18, 9)`` (``accounting.metered.READING_TYPE``).
+MAX_INTERVAL_CANONICAL = 1e9
+#: Largest magnitude of a value as given: beyond 2^53 a 64-bit float (the stored type)
+#: no longer holds every integer (IEEE 754 binary64 has a 53-bit significand).
+MAX_RAW = 2.0**53
+
+#: Parquet value column types read as numbers (``FLOAT`` through its shortest text, so a
+#: float32 0.1 is 0.1, not 0.10000000149).
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+            "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+#: A number with thousands grouping: ``1,500``, ``-12,345.6`` (never a decimal comma).
+GROUPED_NUMBER = r"\s*[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\s*"
+
+_VALUE_REASON = """CASE
+  WHEN t.value_text IS NULL OR trim(t.value_text) = '' THEN 'missing value'
+  WHEN lower(trim(t.value_text)) IN ('true', 'false')
+    THEN 'a boolean is not a number: ''' || t.value_text || ''''
+  WHEN contains(t.value_text, '_')
+    THEN 'digit separators (_) are not accepted: ''' || t.value_text || ''''
+  WHEN contains(t.value_text, ',') THEN 'ambiguous number ''' || t.value_text
+    || ''': a comma is accepted only as a thousands separator (1,500 or 12,345.6);'
+    || ' write decimals with a point'
+  WHEN TRY_CAST(t.value_text AS DOUBLE) IS NOT NULL
+    THEN 'not a finite number: ''' || t.value_text || ''''
+  ELSE 'not a number: ''' || t.value_text || '''' END"""
+
+#: Problem bit of ``rd_parsed.problem`` → (field, SQL reason; ``t`` = the row as text,
+#: ``m`` its meter). The reasons of bit 2 (timestamp) come from :func:`reasons_select`.
 _REASONS: dict[int, tuple[str, str]] = {
     1: ("meter_id", "CASE WHEN t.meter_id IS NULL THEN 'missing meter id' ELSE"
                     " 'unknown meter id ' || t.meter_id || ' (not in meters.csv)' END"),
-    2: ("timestamp", "CASE WHEN t.ts_text IS NULL THEN 'missing timestamp' ELSE"
-                     " 'unparseable or impossible timestamp ''' || t.ts_text || '''' END"),
-    4: ("value", "CASE WHEN t.value_text IS NULL THEN 'missing value' ELSE"
-                 " 'not a number: ''' || t.value_text || '''' END"),
+    4: ("value", _VALUE_REASON),
     8: ("value", "'negative interval value ' || t.value_text"),
     16: ("value", "'counter reading ' || t.value_text || ' is outside 0 … rollover '"
                   " || m.rollover"),
     32: ("flag", "'unknown flag ''' || t.flag || ''' (allowed: reset)'"),
+    64: ("value", "'value ' || t.value_text || ' is beyond ±2^53 (9007199254740992), where"
+                  " a stored number (64-bit float) stops being exact'"),
+    128: ("value", "'interval value ' || t.value_text || ' is beyond what lingtan stores"
+                   " exactly: below 1e9 in the canonical unit (kWh, t or m3) per reading,"
+                   f" that is ' || printf('%g', {MAX_INTERVAL_CANONICAL} / m.to_canonical)"
+                   " || ' in the meter''s unit'"),
 }
 
 #: One bit per problem, so a row with a bad value and a bad flag reports both;
 #: a row of an unknown meter is not checked further.
-_PROBLEM_BITS = """
+_PROBLEM_BITS = f"""
 NULLIF(CASE WHEN m.meter_id IS NULL THEN 1 ELSE
   (CASE WHEN s.ts_given IS NULL THEN 2 ELSE 0 END)
   + (CASE WHEN s.raw_value IS NULL OR NOT isfinite(s.raw_value) THEN 4
           WHEN m.reading = 'interval' AND s.raw_value < 0 THEN 8
+          WHEN m.reading = 'interval'
+               AND abs(s.raw_value * m.to_canonical) >= {MAX_INTERVAL_CANONICAL} THEN 128
+          WHEN abs(s.raw_value) >= {MAX_RAW} THEN 64
           WHEN m.rollover IS NOT NULL AND (s.raw_value < 0 OR s.raw_value >= m.rollover) THEN 16
           ELSE 0 END)
   + (CASE WHEN s.flag IS NOT NULL AND s.flag NOT IN ('reset') THEN 32 ELSE 0 END)
 END, 0)"""
 
 
-def header_problems(staged: StagedFile) -> list[Problem]:
-    """Missing or unknown columns of one readings file."""
+def header_problems(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> list[Problem]:
+    """Missing or unknown columns of one readings file, and columns of a refused type.
+
+    A Parquet file keeps its column types: a ``value`` column that is neither numeric
+    nor text (BOOLEAN, BLOB, DATE …) and a ``timestamp`` column of type DATE are
+    refused as a whole, even with ``--lenient``.
+    """
     problems = [Problem(staged.name, 1, c, "required column is missing")
                 for c in REQUIRED if c not in staged.columns]
     problems += [Problem(staged.name, 1, c, "unknown column")
                  for c in staged.columns if c not in REQUIRED + OPTIONAL]
+    types = _column_types(con, staged)
+    value, stamp = types.get("value", "VARCHAR"), types.get("timestamp", "VARCHAR")
+    if value != "VARCHAR" and not value.startswith(_NUMERIC):
+        note = " (true/false is not a reading)" if value == "BOOLEAN" else ""
+        problems.append(Problem(staged.name, 1, "value", (
+            f"the column is of type {value}{note}; numbers, or text holding numbers,"
+            " are expected")))
+    if stamp == "DATE":
+        problems.append(Problem(staged.name, 1, "timestamp", (
+            "the column is of type DATE: a reading needs the time of day its interval ends"
+            " (or starts, with timestamp_marks start)")))
     return problems
+
+
+def _column_types(con: duckdb.DuckDBPyConnection, st: StagedFile) -> dict[str, str]:
+    return dict(
+        con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {st.table})").fetchall()
+    )
 
 
 def _flag(st: StagedFile) -> str:
     return "CAST(flag AS VARCHAR)" if "flag" in st.columns else "CAST(NULL AS VARCHAR)"
 
 
+def number_sql(text: str) -> str:
+    """SQL: the DOUBLE of a number text, NULL where it is not a plain or grouped number.
+
+    DuckDB's cast accepts white space, a sign, an exponent, ``nan``/``inf`` (refused
+    afterwards as not finite) and ``_`` between digits (``1_5`` = 15: refused here).
+    Thousands grouping (``1,500``) is tried only where the cast fails, so ``1,5`` is
+    never 15 and plain numbers never pay for the regular expression. ``-0`` becomes 0.
+    """
+    grouped = (f"CASE WHEN regexp_full_match({text}, '{GROUPED_NUMBER}')"
+               f" THEN CAST(replace({text}, ',', '') AS DOUBLE) END")
+    return (f"(CASE WHEN NOT contains({text}, '_')"
+            f" THEN coalesce(TRY_CAST({text} AS DOUBLE), {grouped}) END + 0.0)")
+
+
+def _value(column_type: str) -> str:
+    """The value as DOUBLE (``header_problems`` has refused the other types)."""
+    if column_type == "VARCHAR":
+        return number_sql("value")
+    if column_type == "FLOAT":
+        return "(CAST(CAST(value AS VARCHAR) AS DOUBLE) + 0.0)"
+    return "(CAST(value AS DOUBLE) + 0.0)"
+
+
 def _typed_select(
-    con: duckdb.DuckDBPyConnection, idx: int, st: StagedFile, fixed: FixedOffset | None
+    con: duckdb.DuckDBPyConnection, idx: int, st: StagedFile, fixed: FixedOffset | None,
+    timezone: str,
 ) -> str:
-    types = dict(
-        con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {st.table})").fetchall()
-    )
-    value = ("TRY_CAST(value AS DOUBLE)" if types["value"] == "VARCHAR"
-             else "CAST(value AS DOUBLE)")
+    types = _column_types(con, st)
+    source, ts = utc_select(st.table, "timestamp", types["timestamp"], fixed, timezone)
     return (
         f"SELECT {idx} AS file_idx, _row, CAST(meter_id AS VARCHAR) AS meter_id,"
-        f" {utc_expression('timestamp', types['timestamp'], fixed)} AS ts_given,"
-        f" {value} AS raw_value, {_flag(st)} AS flag FROM {st.table}"
+        f" {ts} AS ts_given, {_value(types['value'])} AS raw_value, {_flag(st)} AS flag"
+        f" FROM {source}"
     )
 
 
@@ -107,9 +187,9 @@ def parse(con: duckdb.DuckDBPyConnection, files: list[StagedFile], timezone: str
     The session time zone must be the site's (the importer sets it).
     """
     fixed = fixed_offset(timezone)
-    _parse_with(con, files, fixed)
+    _parse_with(con, files, fixed, timezone)
     if fixed is not None and not _inside(con, fixed):
-        _parse_with(con, files, None)
+        _parse_with(con, files, None, timezone)
     con.execute("CREATE OR REPLACE TEMP VIEW rd_text AS "
                 + " UNION ALL ".join(_text_select(i, st) for i, st in enumerate(files)))
     con.execute("CREATE OR REPLACE TEMP TABLE rd_problems (file_idx INTEGER, _row BIGINT,"
@@ -122,12 +202,18 @@ def parse(con: duckdb.DuckDBPyConnection, files: list[StagedFile], timezone: str
             " FROM rd_parsed p JOIN rd_text t USING (file_idx, _row)"
             f" LEFT JOIN batch_meters m ON m.meter_id = t.meter_id WHERE p.problem & {code} <> 0"
         )
+    rows = ("SELECT p.file_idx, p._row, t.ts_text FROM rd_parsed p"
+            " JOIN rd_text t USING (file_idx, _row) WHERE p.problem & 2 <> 0")
+    con.execute("INSERT INTO rd_problems SELECT file_idx, _row, 'timestamp', reason FROM ("
+                + reasons_select(rows, timezone) + ")")
 
 
 def _parse_with(
-    con: duckdb.DuckDBPyConnection, files: list[StagedFile], fixed: FixedOffset | None
+    con: duckdb.DuckDBPyConnection, files: list[StagedFile], fixed: FixedOffset | None,
+    timezone: str,
 ) -> None:
-    union = " UNION ALL ".join(_typed_select(con, i, st, fixed) for i, st in enumerate(files))
+    union = " UNION ALL ".join(_typed_select(con, i, st, fixed, timezone)
+                               for i, st in enumerate(files))
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE rd_parsed AS
@@ -315,6 +401,18 @@ def convert_counters(con: duckdb.DuckDBPyConnection, site_id: str) -> None:
         """
     )
     con.execute(_SUCCESSORS_SQL, {"site": site_id})
+    con.execute(
+        f"""
+        INSERT INTO rd_problems
+        SELECT c.file_idx, c._row, 'value',
+               'the counter advances by ' || c.delta || ' to ' || c.raw_value ||
+               ' in one interval, beyond what lingtan stores exactly: below 1e9 in the'
+               || ' canonical unit (kWh, t or m3) per reading, that is '
+               || printf('%g', {MAX_INTERVAL_CANONICAL} / m.to_canonical) || ' in the meter''s unit'
+        FROM rd_counter_values c JOIN batch_meters m USING (meter_id)
+        WHERE abs(c.delta * m.to_canonical) >= {MAX_INTERVAL_CANONICAL}
+        """
+    )
 
 
 def finalise(con: duckdb.DuckDBPyConnection) -> None:
