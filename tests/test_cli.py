@@ -97,7 +97,8 @@ def test_error_text_is_not_markup_and_not_wrapped(
     result = runner.invoke(app, ["import", str(minimal_pkg), "--db", str(db)])
     assert result.exit_code == 1, result.exception
     lines = result.stderr.splitlines()
-    where = "  readings/grid.csv, row {}, field 'meter_id': unknown meter id {} (not in meters.csv)"
+    where = ("  readings/grid.csv, row {}, field 'meter_id': unknown meter id '{}'"
+             " (not in meters.csv)")
     assert where.format(9, "[/]") in lines
     assert where.format(10, "[red]X") in lines
 

@@ -105,7 +105,7 @@ def test_counter_and_interval_values_by_hand(ws: lingtan.Workspace, minimal_pkg:
 BAD_INPUTS = {
     "unknown meter id": (
         lambda p: append(p, "readings/grid.csv", "NOPE,2025-01-01 04:00,5"),
-        "readings/grid.csv", 9, "meter_id", r"unknown meter id NOPE"),
+        "readings/grid.csv", 9, "meter_id", r"unknown meter id 'NOPE'"),
     "unknown unit": (
         lambda p: edit(p, "meters.csv", "electricity,MWh,interval,generation",
                        "electricity,MWhh,interval,generation"),
@@ -302,7 +302,7 @@ def test_lenient_lands_valid_rows_and_quarantines_the_rest(
         "activities.csv, row 6, field 'unit': unit 'kWh' is a unit of energy, expected mass",
         "readings/grid.csv, row 4, field 'value': counter goes backwards from 1100.0 to 1050.0"
         " without a declared reset (flag=reset) or rollover",
-        "readings/grid.csv, row 9, field 'meter_id': unknown meter id NOPE (not in meters.csv)",
+        "readings/grid.csv, row 9, field 'meter_id': unknown meter id 'NOPE' (not in meters.csv)",
         "readings/pv_gas.csv, row 3, field 'value': negative interval value -60"]
     rows = ws.con.execute(
         "SELECT file, row, field, reason, raw_json FROM quarantine ORDER BY file, row").fetchall()
@@ -995,7 +995,7 @@ FILE_INPUTS = {
         "factory.yaml", None, "files.weather.csv", r"table and readings CSV files only"),
     "unknown encoding declared": (
         lambda p: append(p, "factory.yaml", "files: {meters.csv: {encoding: big5}}"),
-        "factory.yaml", None, "files.meters.csv.encoding", r"'utf-8', 'gbk' or 'gb18030'"),
+        "factory.yaml", 19, "files.meters.csv.encoding", r"'utf-8', 'gbk' or 'gb18030'"),
     "workbook with two sheets of readings": (
         _same_header_sheets, "readings/two.xlsx", None, None,
         r"sheet 'Feb' has the same header as the first sheet 'Jan'"),

@@ -72,7 +72,7 @@ _VALUE_REASON = """CASE
 #: ``m`` its meter). The reasons of bit 2 (timestamp) come from :func:`reasons_select`.
 _REASONS: dict[int, tuple[str, str]] = {
     1: ("meter_id", "CASE WHEN t.meter_id IS NULL THEN 'missing meter id' ELSE"
-                    " 'unknown meter id ' || t.meter_id || ' (not in meters.csv)' END"),
+                    " 'unknown meter id ''' || t.meter_id || ''' (not in meters.csv)' END"),
     4: ("value", _VALUE_REASON),
     8: ("value", "'negative interval value ' || t.value_text"),
     16: ("value", "'counter reading ' || t.value_text || ' is outside 0 … rollover '"
