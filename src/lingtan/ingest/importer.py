@@ -30,8 +30,9 @@ from lingtan.ingest import readings as rd
 from lingtan.ingest import records as rec
 from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
 from lingtan.site import Site, read_site
-from lingtan.store.batches import complete_batch, discard_batch, open_batch
+from lingtan.store.batches import complete_batch, discard_batch, open_batch, roll_back
 from lingtan.store.integrity import readings_digest, reference_hashes
+from lingtan.store.resources import memory_budget, store_errors
 from lingtan.store.versioned import WriteCounts, write_versioned
 from lingtan.units import Dimension, dimension_of
 
@@ -178,33 +179,58 @@ def import_package(
 ) -> ImportSummary:
     """Import the data package at ``root`` into the workspace ``con``.
 
-    Reading, parsing and validating use temporary tables only and run before the
-    transaction (DuckDB scans its transaction-local storage more slowly); every write
-    to the workspace happens in one transaction afterwards.
+    Reading, parsing and validating use temporary tables only and run before any write
+    (DuckDB scans its transaction-local storage more slowly); the writes follow the batch
+    protocol of :mod:`lingtan.store.batches`. DuckDB works within
+    :func:`~lingtan.store.resources.memory_budget` and spills the rest to disk.
 
     Raises
     ------
     PackageError
         In strict mode, listing every invalid value (file, row, field, reason).
+    StoreError
+        The workspace cannot be written (disk full, out of memory): nothing was imported.
     """
     pkg = find_package(Path(root), lenient=lenient)
+    with memory_budget(con), store_errors(con):
+        return _import(con, pkg, lenient)
+
+
+def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> ImportSummary:
     try:
         prepared = _prepare(con, pkg, lenient)
         batch_id = open_batch(con, pkg.site.id, str(pkg.root.resolve()), _mode(lenient))
         try:
             summary, audit = _write_in_transaction(con, prepared, batch_id)
         except BaseException:
-            discard_batch(con, batch_id)  # its data was rolled back; else recovery does it
+            _abandon(con, batch_id)  # its data was rolled back
             raise
         if summary.status == "unchanged":
             discard_batch(con, batch_id)
-        else:
+            return summary
+        try:
             complete_batch(con, batch_id, pkg.site.id, audit["package_sha256"],
                            json.dumps(summary.as_dict(), ensure_ascii=False, default=str),
                            audit)
+        except BaseException as exc:
+            _abandon(con, batch_id, pkg.site.id, f"the import failed at its end: {exc!r}")
+            raise
     finally:
         _drop_temporaries(con)
     return summary
+
+
+def _abandon(con: duckdb.DuckDBPyConnection, batch_id: int, site_id: str | None = None,
+             reason: str = "") -> None:
+    """Undo a batch whose import failed: drop its pending row (nothing of it was committed)
+    or roll back its committed data. If this fails too, the next open recovers it."""
+    try:
+        if site_id is None:
+            discard_batch(con, batch_id)
+        else:
+            roll_back(con, batch_id, site_id, reason)
+    except duckdb.Error:
+        pass
 
 
 def _mode(lenient: bool) -> str:
