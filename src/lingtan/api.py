@@ -11,6 +11,7 @@ import duckdb
 from lingtan.accounting.inventory import compute_inventory
 from lingtan.accounting.result import Inventory
 from lingtan.ingest.importer import ImportSummary, import_package
+from lingtan.ingest.progress import ImportProgress
 from lingtan.store.workspace import DEFAULT_DB, connect
 
 if TYPE_CHECKING:
@@ -36,9 +37,10 @@ class Workspace:
         self.read_only = read_only
         self.con: duckdb.DuckDBPyConnection = connect(db, read_only=read_only, create=create)
 
-    def import_package(self, path: str | Path, *, lenient: bool = False) -> ImportSummary:
+    def import_package(self, path: str | Path, *, lenient: bool = False,
+                       progress: ImportProgress | None = None) -> ImportSummary:
         """Import a data package (see :func:`lingtan.ingest.importer.import_package`)."""
-        return import_package(self.con, path, lenient=lenient)
+        return import_package(self.con, path, lenient=lenient, progress=progress)
 
     def inventory(self, year: int, *, site: str | None = None, gwp: str | None = None) -> Inventory:
         """The GHG inventory of ``year`` (see :func:`compute_inventory`)."""

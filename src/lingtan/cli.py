@@ -84,10 +84,13 @@ def import_cmd(
 ) -> None:
     """Import a data package: atomic, idempotent, nothing dropped silently."""
     import lingtan
+    from lingtan.ingest.progress import RichProgress, Silent
 
+    shown = not as_json and err.is_terminal
     try:
         with lingtan.open(db) as ws:
-            summary = ws.import_package(directory, lenient=lenient)
+            summary = ws.import_package(directory, lenient=lenient,
+                                        progress=RichProgress(err) if shown else Silent())
     except LingtanError as exc:
         _fail(exc)
     if as_json:

@@ -28,6 +28,7 @@ from lingtan.errors import PackageError, Problem
 from lingtan.factors import FactorLibrary, read_factor_rows, refrigerant_blends
 from lingtan.ingest import readings as rd
 from lingtan.ingest import records as rec
+from lingtan.ingest.progress import ImportProgress, Silent
 from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
 from lingtan.site import Site, read_site
 from lingtan.store.batches import complete_batch, discard_batch, open_batch, roll_back
@@ -175,7 +176,8 @@ def _declared_file_problems(root: Path, site: Site) -> list[Problem]:
 
 
 def import_package(
-    con: duckdb.DuckDBPyConnection, root: str | Path, *, lenient: bool = False
+    con: duckdb.DuckDBPyConnection, root: str | Path, *, lenient: bool = False,
+    progress: ImportProgress | None = None,
 ) -> ImportSummary:
     """Import the data package at ``root`` into the workspace ``con``.
 
@@ -184,6 +186,11 @@ def import_package(
     protocol of :mod:`lingtan.store.batches`. DuckDB works within
     :func:`~lingtan.store.resources.memory_budget` and spills the rest to disk.
 
+    Parameters
+    ----------
+    progress : ImportProgress, optional
+        Told of every readings file read and every phase (default: nothing shown).
+
     Raises
     ------
     PackageError
@@ -191,16 +198,22 @@ def import_package(
     StoreError
         The workspace cannot be written (disk full, out of memory): nothing was imported.
     """
-    pkg = find_package(Path(root), lenient=lenient)
-    with memory_budget(con), store_errors(con):
-        return _import(con, pkg, lenient)
-
-
-def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> ImportSummary:
+    progress = progress or Silent()
     try:
-        prepared = _prepare(con, pkg, lenient)
+        pkg = find_package(Path(root), lenient=lenient)
+        with memory_budget(con), store_errors(con):
+            return _import(con, pkg, lenient, progress)
+    finally:
+        progress.close()
+
+
+def _import(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool,
+            progress: ImportProgress) -> ImportSummary:
+    try:
+        prepared = _prepare(con, pkg, lenient, progress)
         batch_id = open_batch(con, pkg.site.id, str(pkg.root.resolve()), _mode(lenient))
         try:
+            progress.phase("writing")
             summary, audit = _write_in_transaction(con, prepared, batch_id)
         except BaseException:
             _abandon(con, batch_id)  # its data was rolled back
@@ -266,7 +279,17 @@ class _Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _Prepared:
+def _stage_reading_file(con: duckdb.DuckDBPyConnection, pkg: _Package, path: Path, idx: int,
+                        progress: ImportProgress) -> StagedFile:
+    name = path.relative_to(pkg.root).as_posix()
+    progress.file_started(name, path.stat().st_size)
+    staged = stage_file(con, path, name, f"stg_rd_{idx}", pkg.encoding(path))
+    progress.file_done(name, staged.rows)
+    return staged
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool,
+             progress: ImportProgress) -> _Prepared:
     """Stage, parse and validate every file (temporary tables only, no workspace writes)."""
     site = pkg.site
     library = FactorLibrary.packaged()
@@ -296,13 +319,14 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool) -> _P
     equipment_rows = _equipment_rows(con, pkg, files, problems)
     reference_rows = _energy_limit_rows(pkg, problems) + _weather_rows(pkg, problems)
     _batch_meters(con, site.id, parsed.get("meters"), refused)
-    reading_files = [stage_file(con, p, p.relative_to(pkg.root).as_posix(), f"stg_rd_{i}",
-                                pkg.encoding(p)) for i, p in enumerate(pkg.readings)]
+    reading_files = [_stage_reading_file(con, pkg, p, i, progress)
+                     for i, p in enumerate(pkg.readings)]
     files += reading_files
     header = [p for st in reading_files for p in rd.header_problems(con, st)]
     if header:
         raise PackageError(problems + header)
     if reading_files:
+        progress.phase("checking readings (time, value, duplicates, counters)")
         _run_readings(con, site, reading_files)
         if rd.count(con, "rd_problems") and not lenient:
             raise PackageError(problems + rd.problem_rows(con, reading_files, limit=200))
