@@ -181,3 +181,92 @@ def test_removed_record_breaks_the_link(audited: duckdb.DuckDBPyConnection) -> N
 def test_edited_action_is_named(audited: duckdb.DuckDBPyConnection) -> None:
     audited.execute("UPDATE audit_log SET action = 'delete' WHERE seq = 1")
     assert verify_audit_chain(audited) == [1]
+
+
+# -- workspaces a command is given (issue 9) ---------------------------------------------
+@pytest.mark.parametrize("command", [
+    ["verify"], ["inventory", "--year", "2025"], ["hourly", "--year", "2025"],
+    ["instruments", "--year", "2025"], ["assess", "--scheme", "jiangsu-2025", "--year", "2025"],
+    ["efficiency", "--year", "2025"], ["export", "--bundle", "b.zip"],
+])
+def test_read_commands_on_a_missing_workspace_fail_and_create_nothing(
+    tmp_path: Path, command: list[str]
+) -> None:
+    from typer.testing import CliRunner
+
+    from lingtan.cli import app
+
+    missing = tmp_path / "missing.duckdb"
+    result = CliRunner().invoke(app, [*command, "--db", str(missing)])
+    assert result.exit_code == 1, result.output
+    assert "no workspace at" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("content", "kind"), [
+    (b"SQLite format 3\x00" + b"\x00" * 4096, "a SQLite database"),
+    (b"PAR1" + b"\x00" * 64, "a Parquet file"),
+    (b"PK\x03\x04" + b"\x00" * 64, "a zip archive"),
+    (b"just some text, not a database at all", "not a DuckDB database"),
+])
+def test_a_file_that_is_not_a_workspace_is_refused_untouched(
+    tmp_path: Path, content: bytes, kind: str
+) -> None:
+    path = tmp_path / "other.db"
+    path.write_bytes(content)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=f"not a lingtan workspace \\({kind}"):
+            connect(path, read_only=read_only)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]  # no .wal, no .tmp
+
+
+def test_extensions_are_never_installed_or_loaded_on_demand(tmp_path: Path) -> None:
+    con = connect(tmp_path / "ws.duckdb")
+    settings = dict(con.execute(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN"
+        " ('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    con.close()
+    assert settings == {"autoinstall_known_extensions": "false",
+                        "autoload_known_extensions": "false"}
+
+
+def test_a_stale_pending_batch_is_rolled_back_on_open_with_an_audit_record(
+    tmp_path: Path, minimal_pkg: Path
+) -> None:
+    """What a killed import leaves (its data committed, its batch still pending) is
+    removed at the next open, read-only included, and the superseded rows come back."""
+    db = tmp_path / "ws.duckdb"
+    with lingtan.open(db) as ws:
+        ws.import_package(minimal_pkg)
+        before = ws.con.execute("SELECT * FROM readings ORDER BY ALL").fetchall()
+        # a second batch that changed a reading and a meter, committed but never completed
+        ws.con.execute("INSERT INTO import_batches (batch_id, site_id, package_path,"
+                       " package_sha256, mode, started_utc, summary_json, state)"
+                       " VALUES (2, 'minimal', 'x', '', 'strict', now(), '{}', 'pending')")
+        ws.con.execute("INSERT INTO reading_versions SELECT site_id, meter_id, ts_utc, value,"
+                       " raw_value, version, batch_id, 2, flag FROM readings"
+                       " WHERE meter_id = 'GRID-IMP' AND ts_utc = (SELECT min(ts_utc)"
+                       " FROM readings WHERE meter_id = 'GRID-IMP')")
+        ws.con.execute("DELETE FROM readings WHERE (meter_id, ts_utc) IN (SELECT meter_id,"
+                       " ts_utc FROM reading_versions WHERE superseded_by_batch = 2)")
+        ws.con.execute("INSERT INTO readings SELECT site_id, meter_id, ts_utc, 1.0, 1.0,"
+                       " 2, 2, flag FROM reading_versions WHERE superseded_by_batch = 2")
+        ws.con.execute("UPDATE meters SET is_current = false WHERE meter_id = 'GRID-IMP'")
+        ws.con.execute("INSERT INTO meters SELECT * REPLACE (2 AS version, true AS is_current,"
+                       " 2 AS batch_id, 'changed' AS name) FROM meters"
+                       " WHERE meter_id = 'GRID-IMP'")
+        assert not verify(ws.con).ok  # verify names the rows of the incomplete batch
+    with lingtan.open(db, read_only=True) as ws:  # a reader triggers the recovery too
+        assert ws.con.execute("SELECT * FROM readings ORDER BY ALL").fetchall() == before
+        assert ws.con.execute("SELECT count(*), count(*) FILTER (WHERE is_current)"
+                              " FROM meters WHERE meter_id = 'GRID-IMP'").fetchone() == (1, 1)
+        assert ws.con.execute("SELECT state FROM import_batches WHERE batch_id = 2"
+                              ).fetchone() == ("rolled_back",)
+        action, detail = ws.con.execute("SELECT action, detail_json FROM audit_log"
+                                        " ORDER BY seq DESC LIMIT 1").fetchone()
+        assert action == "import_rolled_back"
+        assert json.loads(detail)["removed"] == {"readings": 1, "reading_versions": 1,
+                                                 "meters": 1}
+        assert json.loads(detail)["restored_readings"] == 1
+        assert verify(ws.con).ok
