@@ -44,7 +44,7 @@ def test_every_readings_file_is_reported_with_its_rows(tmp_path: Path) -> None:
     assert rec.events == [
         ("start", "readings/grid.csv", "True"), ("done", "readings/grid.csv", "7"),
         ("start", "readings/pv_gas.csv", "True"), ("done", "readings/pv_gas.csv", "6"),
-        ("phase", "checking"), ("phase", "writing"), ("close",)]
+        ("phase", "checking"), ("phase", "writing"), ("phase", "recording"), ("close",)]
 
 
 def test_progress_is_closed_when_the_import_fails(tmp_path: Path) -> None:
