@@ -94,3 +94,13 @@ def test_reader_waits_and_sees_the_whole_import(holder) -> None:  # type: ignore
     assert reader.returncode == 0, reader.stderr
     assert json.loads(reader.stdout) == {"readings": 400_013, "complete_batches": 2}
     assert waited_s > 0.5  # it really had to wait for the import
+
+
+@pytest.mark.parametrize("text", ["abc", "-1", "nan", "inf"])
+def test_a_bad_lock_wait_is_a_clear_error(tmp_path: Path, text: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from lingtan.errors import StoreError
+
+    monkeypatch.setenv("LINGTAN_LOCK_WAIT_S", text)
+    with pytest.raises(StoreError, match="LINGTAN_LOCK_WAIT_S"):
+        lingtan.open(tmp_path / "ws.duckdb")

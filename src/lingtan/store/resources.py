@@ -11,6 +11,7 @@ now runs under a fixed budget, whatever the size of the package
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,11 +23,14 @@ from lingtan.errors import StoreError
 #: process's peak RSS is this plus Python, the libraries and DuckDB's small allocations
 #: outside the pool.
 IMPORT_MEMORY = "1GB"
+#: A positive size with a unit, as DuckDB reads it (a negative one means "no limit").
+_SIZE = re.compile(r"\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*",
+                   re.IGNORECASE)
 
 
 @contextmanager
 def memory_budget(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> Iterator[None]:
-    """Run the block with DuckDB's ``memory_limit`` set to ``limit``, then restore it.
+    """Run the block with DuckDB's ``memory_limit`` set to ``limit``, then reset it.
 
     Parameters
     ----------
@@ -35,18 +39,18 @@ def memory_budget(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> I
         environment variable ``LINGTAN_IMPORT_MEMORY``.
     """
     wanted = limit or os.environ.get("LINGTAN_IMPORT_MEMORY", IMPORT_MEMORY)
-    row = con.execute("SELECT current_setting('memory_limit')").fetchone()
-    before = str(row[0]) if row else None
+    if not _SIZE.fullmatch(wanted):
+        raise StoreError(f"LINGTAN_IMPORT_MEMORY={wanted!r} is not a memory size such as"
+                         " 1GB or 512MB")
     try:
         con.execute("SET memory_limit = ?", [wanted])
     except duckdb.Error as exc:
         raise StoreError(f"LINGTAN_IMPORT_MEMORY={wanted!r} is not a size DuckDB accepts"
-                         f" ({str(exc).splitlines()[0]})") from exc
+                         f" ({_first_line(exc)})") from exc
     try:
         yield
     finally:
-        if before is not None:
-            con.execute("SET memory_limit = ?", [before])
+        con.execute("RESET memory_limit")  # workspace connections keep DuckDB's default
 
 
 @contextmanager

@@ -111,8 +111,7 @@ def _check_file_kind(path: str) -> None:
 
 def _open(path: str, read_only: bool, lock_wait_s: float | None) -> duckdb.DuckDBPyConnection:
     """``duckdb.connect`` that waits for another process's lock, then names it."""
-    wait_s = lock_wait_s if lock_wait_s is not None else float(
-        os.environ.get("LINGTAN_LOCK_WAIT_S", LOCK_WAIT_S))
+    wait_s = lock_wait_s if lock_wait_s is not None else _env_seconds("LINGTAN_LOCK_WAIT_S")
     deadline = time.monotonic() + wait_s
     while True:
         try:
@@ -130,6 +129,19 @@ def _open(path: str, read_only: bool, lock_wait_s: float | None) -> duckdb.DuckD
         except duckdb.Error as exc:
             raise StoreError(f"cannot open workspace {path!r}: not a lingtan workspace"
                              f" ({_first_line(exc)})") from exc
+
+
+def _env_seconds(name: str) -> float:
+    text = os.environ.get(name)
+    if text is None:
+        return LOCK_WAIT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise StoreError(f"{name}={text!r} is not a number of seconds (0 or more)")
+    return seconds
 
 
 def _lock_holder(message: str) -> str | None:
