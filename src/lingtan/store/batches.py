@@ -28,8 +28,8 @@ from typing import Any
 
 import duckdb
 
+from lingtan.store.audit import append_audit, utc_now
 from lingtan.store.schema import VERSIONED_TABLES
-from lingtan.store.workspace import append_audit, utc_now
 
 
 @dataclass(frozen=True)

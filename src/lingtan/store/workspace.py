@@ -1,15 +1,15 @@
-"""The workspace store: one DuckDB file, migrated on open, with an append-only audit log."""
+"""The workspace store: one DuckDB file, migrated and recovered on open.
+
+The hash-chained audit log lives in :mod:`lingtan.store.audit` (its names are
+re-exported here).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import os
 import re
 import time
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -19,10 +19,17 @@ from lingtan.errors import (
     WorkspaceBusyError,
     WorkspaceNotFoundError,
 )
+from lingtan.store.audit import (  # re-exported: the workspace's audit chain
+    GENESIS_SHA256,
+    append_audit,
+    canonical_json,
+    utc_now,
+    verify_audit_chain,
+)
+from lingtan.store.batches import recover
 from lingtan.store.schema import BATCH_STATE_VERSION, LATEST_VERSION, MIGRATIONS, Migration
 
 DEFAULT_DB = Path("lingtan.duckdb")
-GENESIS_SHA256 = "0" * 64
 
 
 #: DuckDB settings of every workspace connection: nothing is downloaded or loaded on
@@ -77,8 +84,6 @@ def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False, create: boo
             _check_version(con, path)
         else:
             if migrate(con, path) >= BATCH_STATE_VERSION:
-                from lingtan.store.batches import recover
-
                 recover(con)
     except BaseException:
         con.close()  # else the file stays locked while the error is alive
@@ -252,48 +257,5 @@ def _apply(con: duckdb.DuckDBPyConnection, migration: Migration) -> None:
     con.execute("COMMIT")
 
 
-def utc_now() -> dt.datetime:
-    """Current time in UTC as a naive datetime (the store's convention)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
-def canonical_json(obj: Any) -> str:
-    """JSON with sorted keys and no whitespace: the form that is hashed."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def append_audit(
-    con: duckdb.DuckDBPyConnection, action: str, subject: str, detail: dict[str, Any]
-) -> str:
-    """Append one record to the hash-chained audit log and return its SHA-256.
-
-    Each record's hash covers its sequence number, time, action, subject, detail and
-    the previous record's hash, so editing or removing any record breaks the chain.
-    """
-    last = con.execute("SELECT seq, sha256 FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-    seq, prev = (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_SHA256)
-    at = utc_now()
-    detail_json = canonical_json(detail)
-    payload = canonical_json([seq, at.isoformat(), action, subject, detail_json, prev])
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    con.execute(
-        "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [seq, at, action, subject, detail_json, prev, digest],
-    )
-    return digest
-
-
-def verify_audit_chain(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Sequence numbers of audit records whose hash or link does not match (empty = intact)."""
-    bad: list[int] = []
-    prev = GENESIS_SHA256
-    rows = con.execute(
-        "SELECT seq, at_utc, action, subject, detail_json, prev_sha256, sha256"
-        " FROM audit_log ORDER BY seq"
-    ).fetchall()
-    for seq, at, action, subject, detail_json, prev_sha, sha in rows:
-        payload = canonical_json([seq, at.isoformat(), action, subject, detail_json, prev])
-        if prev_sha != prev or hashlib.sha256(payload.encode()).hexdigest() != sha:
-            bad.append(int(seq))
-        prev = sha
-    return bad
+__all__ = ["DEFAULT_DB", "GENESIS_SHA256", "LOCK_WAIT_S", "append_audit", "canonical_json",
+           "connect", "migrate", "schema_version", "utc_now", "verify_audit_chain"]
