@@ -94,8 +94,10 @@ def test_schema_3_workspace_upgrades(
         # (GRID-IMP in kWh, MWh and ms since 1970 of 2024-12-31 16:00 … 19:00 UTC)
         row = ws.con.execute("SELECT detail_json FROM audit_log WHERE seq = 1").fetchone()
         assert row is not None
-        assert json.loads(row[0])["readings_digest"]["GRID-IMP|2024-12"] == [
+        digest = json.loads(row[0])["readings_digest"]["GRID-IMP|2024-12"]
+        assert digest[:4] == [
             4, "400000.000000000", "4750.000000000", str(4 * 1_735_660_800_000 + 21_600_000)]
+        assert len(digest) == 5 and json.loads(row[0])["digest_version"] == 2  # + rows MD5
         assert verify(ws.con).ok
         (minimal_pkg / "readings" / "reset.csv").write_text(
             "meter_id,timestamp,value,flag\nGRID-IMP,2025-01-01 04:00,30,reset\n",
@@ -270,3 +272,18 @@ def test_a_stale_pending_batch_is_rolled_back_on_open_with_an_audit_record(
                                                  "meters": 1}
         assert json.loads(detail)["restored_readings"] == 1
         assert verify(ws.con).ok
+
+
+def test_version_1_digests_are_still_verified_as_recorded(tmp_path: Path,
+                                                          minimal_pkg: Path) -> None:
+    """Audit records written before digest version 2 (no ``digest_version``) hold sums
+    only; verify recomputes them in that form, so old workspaces keep verifying."""
+    from lingtan.store.integrity import readings_digest
+
+    with lingtan.open(tmp_path / "ws.duckdb") as ws:
+        ws.import_package(minimal_pkg)
+        v1 = readings_digest(ws.con, "minimal", 1, version=1)
+        v2 = readings_digest(ws.con, "minimal", 1)
+    assert v1.keys() == v2.keys()
+    for key, items in v2.items():
+        assert v1[key] == items[:4] + items[5:]  # the rows MD5 is the fifth item

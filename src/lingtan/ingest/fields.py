@@ -51,18 +51,26 @@ def _number_text(value: object) -> str:
     raise ValueError(f"not a number: {s!r}")
 
 
+#: Magnitude from which a 64-bit float no longer holds every integer (2^53).
+MAX_EXACT = 2.0**53
+
+
 def number(value: object, *, minimum: float | None = 0.0, positive: bool = False) -> float:
     """A finite float, ≥ ``minimum`` (default 0) and > 0 if ``positive``.
 
     Accepted: ASCII digits with an optional sign, decimal point and exponent, and
     thousands grouped by commas (``1,500``, ``12,345.6``). Refused: any other comma
     (``1,5``, ``1,50``, ``1.500,5``: a decimal comma or a typo, never guessed), ``_``,
-    booleans, ``nan``/``inf``. ``-0`` is 0.
+    booleans, ``nan``/``inf``, and magnitudes of 2^53 or more (where a stored 64-bit
+    float stops being exact; IEEE 754 binary64). ``-0`` is 0.
     """
     s = _number_text(value)
     x = float(s) + 0.0
     if not math.isfinite(x):
-        raise ValueError(f"not a finite number: {s!r}")
+        raise ValueError(f"not a finite number: {_short(s)!r}")
+    if abs(x) >= MAX_EXACT:
+        raise ValueError(f"{_short(s)} is beyond ±2^53 ({MAX_EXACT:.0f}), where a stored"
+                         " number (64-bit float) stops being exact")
     if minimum is not None and x < minimum:
         raise ValueError(f"must be ≥ {minimum:g}, got {x:g}")
     if positive and x <= 0:
@@ -70,15 +78,25 @@ def number(value: object, *, minimum: float | None = 0.0, positive: bool = False
     return x
 
 
-def integer(value: object, *, minimum: int | None = None) -> int:
+def integer(value: object, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """A whole number (``2025``, ``2025.0``); booleans, ``_`` and grouping are refused."""
     s = "" if isinstance(value, bool) else text(value)
     if not _INTEGER.fullmatch(s):
         raise ValueError(f"not an integer: {text(value)!r}")
+    whole = s.split(".")[0].strip().lstrip("+-").lstrip("0")
+    if len(whole) > 18:  # no field of the format needs more; int() would refuse 4,300+
+        raise ValueError(f"not a whole number lingtan stores: {_short(whole)}")
     x = int(s.split(".")[0])
     if minimum is not None and x < minimum:
         raise ValueError(f"must be ≥ {minimum}, got {x}")
+    if maximum is not None and x > maximum:
+        raise ValueError(f"must be ≤ {maximum}, got {_short(str(x))}")
     return x
+
+
+def _short(digits: str) -> str:
+    """A long number shown by its first digits and length (never 5,000 digits echoed)."""
+    return digits if len(digits) <= 24 else f"{digits[:12]}… ({len(digits)} digits)"
 
 
 def date(value: object) -> dt.date:

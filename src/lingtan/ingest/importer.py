@@ -32,7 +32,7 @@ from lingtan.ingest.progress import ImportProgress, Silent
 from lingtan.ingest.tables import TABULAR_SUFFIXES, StagedFile, stage_file
 from lingtan.site import Site, read_site
 from lingtan.store.batches import complete_batch, discard_batch, open_batch, roll_back
-from lingtan.store.integrity import readings_digest, reference_hashes
+from lingtan.store.integrity import DIGEST_VERSION, readings_digest, reference_hashes
 from lingtan.store.resources import memory_budget, store_errors
 from lingtan.store.versioned import WriteCounts, write_versioned
 from lingtan.units import Dimension, dimension_of
@@ -481,7 +481,7 @@ def _weather_rows(pkg: _Package, problems: list[Problem]) -> list[dict[str, Any]
 
 
 _STORED_METER_COLUMNS = ("meter_id", "carrier", "unit", "unit_canonical", "reading", "role",
-                         "parent_id", "interval_minutes", "timestamp_marks")
+                         "parent_id", "interval_minutes", "timestamp_marks", "rollover")
 
 
 def _stored_meters(con: duckdb.DuckDBPyConnection, site_id: str) -> dict[str, dict[str, Any]]:
@@ -684,6 +684,7 @@ def _add_digests(con: duckdb.DuckDBPyConnection, audit: dict[str, Any], site_id:
                  batch_id: int) -> None:
     """The digests of what the batch stored, read after its data commit: committed rows
     scan about twice as fast as the open transaction's own (bench/RESULTS.md)."""
+    audit["digest_version"] = DIGEST_VERSION
     audit["readings_digest"] = readings_digest(con, site_id, batch_id)
     audit["reference_hashes"] = reference_hashes(con, site_id, batch_id)
 

@@ -32,6 +32,8 @@ Timestamps without an offset are in the site's time zone (see
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 
 from lingtan.errors import Problem
@@ -115,7 +117,7 @@ def header_problems(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> list[
                  for c in staged.columns if c not in REQUIRED + OPTIONAL]
     types = _column_types(con, staged)
     value, stamp = types.get("value", "VARCHAR"), types.get("timestamp", "VARCHAR")
-    if value != "VARCHAR" and not value.startswith(_NUMERIC):
+    if value != "VARCHAR" and not _numeric_type(value):
         note = " (true/false is not a reading)" if value == "BOOLEAN" else ""
         problems.append(Problem(staged.name, 1, "value", (
             f"the column is of type {value}{note}; numbers, or text holding numbers,"
@@ -125,6 +127,14 @@ def header_problems(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> list[
             "the column is of type DATE: a reading needs the time of day its interval ends"
             " (or starts, with timestamp_marks start)")))
     return problems
+
+
+_SCALAR_NUMERIC = re.compile("(?:" + "|".join(_NUMERIC) + r")(?:\(\d+,\s*\d+\))?")
+
+
+def _numeric_type(column_type: str) -> bool:
+    """A scalar numeric type (``DECIMAL(9,3)`` yes; ``DECIMAL(2,1)[]``, a list, no)."""
+    return bool(_SCALAR_NUMERIC.fullmatch(column_type))
 
 
 def _column_types(con: duckdb.DuckDBPyConnection, st: StagedFile) -> dict[str, str]:

@@ -36,6 +36,9 @@ ACTIVITY_CATEGORIES = (
 INSTRUMENT_KINDS = ("gec", "green_power", "ccer", "international_credit", "removal")
 _CO2_MASS_UNITS = {"tCO2": 1.0, "tCO2e": 1.0, "kgCO2": 1e-3, "kgCO2e": 1e-3}
 
+#: Longest meter interval: a (leap) year in minutes — a monthly bill is 44,640 at most.
+MAX_INTERVAL_MINUTES = 366 * 24 * 60
+
 #: Dimensions a non-fuel carrier admits. Fuels take the dimension of their NCV.
 CARRIER_DIMENSIONS: dict[str, tuple[Dimension, ...]] = {
     "electricity": ("energy",),
@@ -85,7 +88,8 @@ METERS = (
     Column("reading", True, _choice(("interval", "cumulative"))),
     Column("role", True, _choice(METER_ROLES)),
     Column("parent_id", False, f.optional_text),
-    Column("interval_minutes", False, _opt(lambda v: f.integer(v, minimum=1))),
+    Column("interval_minutes", False, _opt(lambda v: f.integer(v, minimum=1,
+                                                                maximum=MAX_INTERVAL_MINUTES))),
     Column("timestamp_marks", False, _opt(_choice(("end", "start")))),
     Column("rollover", False, _opt(lambda v: f.number(v, positive=True))),
 )
@@ -112,7 +116,7 @@ INSTRUMENTS = (
     Column("quantity", True, lambda v: f.number(v, positive=True)),
     Column("unit", True, f.text),
     Column("generation_month", False, _opt(f.month)),
-    Column("vintage", False, _opt(lambda v: f.integer(v, minimum=1990))),
+    Column("vintage", False, _opt(lambda v: f.integer(v, minimum=1990, maximum=9999))),
     Column("technology", False, f.optional_text),
     Column("province", False, f.optional_text),
     Column("tradable", False, _opt(f.boolean)),
@@ -121,7 +125,7 @@ INSTRUMENTS = (
     Column("registry", False, f.optional_text),
     Column("project_id", False, f.optional_text),
     Column("retired_on", False, _opt(f.date)),
-    Column("claimed_year", False, _opt(lambda v: f.integer(v, minimum=1990))),
+    Column("claimed_year", False, _opt(lambda v: f.integer(v, minimum=1990, maximum=9999))),
 )
 
 
@@ -239,7 +243,8 @@ def check_redefinitions(
     Refused: another ``reading`` kind (interval ↔ cumulative), carrier, unit dimension,
     ``interval_minutes`` or ``timestamp_marks``, and on a cumulative meter any unit
     (its stored counter readings are in the old unit and new readings are differenced
-    against them). Allowed: name, parent, rollover, and a unit of the same dimension
+    against them) or rollover (its stored intervals across a wrap were computed with
+    the stored one). Allowed: name, parent, and a unit of the same dimension
     on an interval meter (each reading is converted with its meter's unit at import).
     A role change is allowed and returned as a warning: it reclassifies every stored
     reading of the meter.
@@ -289,6 +294,9 @@ def _definition_changes(
             out.append((column, _definition(old), _definition(row)))
     if row["reading"] == old["reading"] == "cumulative" and row["unit"] != old["unit"]:
         out.append(("unit", _definition(old), _definition(row)))
+    if row["reading"] == old["reading"] == "cumulative" and row["rollover"] != old["rollover"]:
+        # the stored intervals across a wrap were computed with the stored rollover
+        out.append(("rollover", f"rollover {old['rollover']}", f"rollover {row['rollover']}"))
     return out
 
 

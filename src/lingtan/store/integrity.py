@@ -2,8 +2,9 @@
 
 At import, lingtan records in the hash-chained audit log (a) for every meter and local
 UTC month the readings the batch wrote — count and exact sums of value, raw value and
-timestamp, and the sum of the timestamps of declared counter resets when there are
-any — and (b) the content hash of every reference row it wrote. ``verify`` then
+timestamp, the XOR of every reading's MD5 (so a value moved between two timestamps
+shows; :data:`DIGEST_VERSION` 2), and the sum of the timestamps of declared counter
+resets when there are any — and (b) the content hash of every reference row it wrote. ``verify`` then
 
 1. recomputes the audit chain (an edited or removed record breaks it);
 2. recomputes each batch's reading digests from the store (current rows of the batch
@@ -40,26 +41,39 @@ FROM (
          CAST(sum(CAST(coalesce(value, 0) AS DECIMAL(38, 9))) AS VARCHAR),
          CAST(sum(CAST(raw_value AS DECIMAL(38, 9))) AS VARCHAR),
          CAST(sum(epoch_ms(ts_utc)) AS VARCHAR),
-         CAST(sum(epoch_ms(ts_utc)) FILTER (WHERE flag = 'reset') AS VARCHAR)
+         CAST(sum(epoch_ms(ts_utc)) FILTER (WHERE flag = 'reset') AS VARCHAR),
+         CAST(bit_xor(md5_number(concat_ws('|', epoch_us(ts_utc),
+              coalesce(CAST(CAST(value AS DECIMAL(38, 9)) AS VARCHAR), ''),
+              CAST(CAST(raw_value AS DECIMAL(38, 9)) AS VARCHAR), coalesce(flag, ''))))
+              AS VARCHAR) AS rows_md5
   FROM ({rows}) GROUP BY ALL
 ) ORDER BY ALL
 """
 
 
-def readings_digest(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int
-                    ) -> dict[str, list[Any]]:
-    """``meter|month`` → [count, Σvalue, Σraw, Σts] of the readings batch ``batch_id`` wrote.
+#: Digest format of new imports (recorded as ``digest_version`` in the audit record).
+#: 1: [count, Σvalue, Σraw, Σts(, Σts of resets)] — sums, blind to a value moved between
+#: two timestamps of one meter-month; 2 adds, before the resets, the XOR of the MD5 of
+#: every reading's (timestamp µs, value, raw value, flag), which is not.
+DIGEST_VERSION = 2
 
-    A meter-month with declared counter resets gets a fifth item, Σts of the resets; one
-    without (every digest recorded before resets were stored) keeps the four.
+
+def readings_digest(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int,
+                    version: int = DIGEST_VERSION) -> dict[str, list[Any]]:
+    """``meter|month`` → [count, Σvalue, Σraw, Σts, rows MD5] of the readings batch
+    ``batch_id`` wrote (``version`` 1: without the rows MD5).
+
+    A meter-month with declared counter resets gets one more item, Σts of the resets;
+    one without (every digest recorded before resets were stored) does not.
     """
     rows = (f"SELECT meter_id, ts_utc, value, raw_value, flag FROM readings WHERE site_id = "
             f"'{_q(site_id)}' AND batch_id = {int(batch_id)} UNION ALL SELECT meter_id, ts_utc,"
             f" value, raw_value, flag FROM reading_versions WHERE site_id = '{_q(site_id)}'"
             f" AND batch_id = {int(batch_id)}")
     found = con.execute(_DIGEST_SQL.format(rows=rows)).fetchall()
-    return {f"{meter}|{month}": [int(n), s_value, s_raw, s_ts, *filter(None, [resets])]
-            for meter, month, n, s_value, s_raw, s_ts, resets in found}
+    return {f"{meter}|{month}": [int(n), s_value, s_raw, s_ts,
+                                 *([rows_md5] if version >= 2 else []), *filter(None, [resets])]
+            for meter, month, n, s_value, s_raw, s_ts, resets, rows_md5 in found}
 
 
 def reference_hashes(con: duckdb.DuckDBPyConnection, site_id: str, batch_id: int
@@ -112,7 +126,7 @@ def _check_import(con: duckdb.DuckDBPyConnection, report: VerifyReport, seq: int
                   site_id: str, detail: dict[str, Any]) -> None:
     batch = int(detail["batch_id"])
     recorded = detail.get("readings_digest", {})
-    now = readings_digest(con, site_id, batch)
+    now = readings_digest(con, site_id, batch, int(detail.get("digest_version", 1)))
     for key in sorted(set(recorded) | set(now)):
         if recorded.get(key) != now.get(key):
             meter, month = key.split("|")

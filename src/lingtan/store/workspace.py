@@ -151,8 +151,8 @@ def _env_seconds(name: str) -> float:
 
 def _lock_holder(message: str) -> str | None:
     """``PID n`` from DuckDB's lock-conflict message, or ``None`` for another I/O error."""
-    if "lock" not in message.lower():
-        return None
+    if "could not set lock" not in message.lower() and "conflicting lock" not in message.lower():
+        return None  # e.g. "Corrupt database file: … in block at …" is no lock
     found = re.search(r"PID (\d+)", message)
     return f"PID {found.group(1)}" if found else "another process"
 

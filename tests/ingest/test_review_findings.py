@@ -1,0 +1,104 @@
+"""Bad inputs found by an independent hostile review of the import (issue 9), one test each."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import lingtan
+from lingtan.errors import PackageError, StoreError
+from lingtan.store.workspace import connect
+from pkgedit import edit
+
+from .test_importer import MINIMAL, counts, find
+
+
+@pytest.mark.parametrize(("change", "file", "row", "field", "reason"), [
+    (lambda p: edit(p, "meters.csv", "electricity,MWh,interval,grid_export,,60",
+                    "electricity,MWh,interval,grid_export,,2147483648"),
+     "meters.csv", 3, "interval_minutes", r"must be ≤ 527040, got 2147483648"),
+    (lambda p: edit(p, "meters.csv", "electricity,MWh,interval,grid_export,,60",
+                    "electricity,MWh,interval,grid_export,," + "9" * 5000),
+     "meters.csv", 3, "interval_minutes", r"999999999999… \(5000 digits\)"),
+    (lambda p: edit(p, "instruments.csv", "tCO2e,,2024,", "tCO2e,,99999999999,"),
+     "instruments.csv", 3, "vintage", r"must be ≤ 9999"),
+    (lambda p: edit(p, "instruments.csv", "2026-01-15,2025", "2026-01-15,99999999999"),
+     "instruments.csv", 2, "claimed_year", r"must be ≤ 9999"),
+    (lambda p: edit(p, "activities.csv", "diesel,10,吨", "diesel,1e300,吨"),
+     "activities.csv", 2, "quantity", r"beyond ±2\^53"),
+])
+def test_out_of_range_numbers_are_refused_not_a_traceback(
+    tmp_path: Path, change, file: str, row: int, field: str, reason: str,  # type: ignore[no-untyped-def]
+) -> None:
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    change(pkg)
+    with lingtan.open(tmp_path / "w.duckdb") as ws:
+        with pytest.raises(PackageError) as err:
+            ws.import_package(pkg)
+        assert set(counts(ws.con).values()) == {0}
+    assert re.search(reason, find(err.value.problems, file, row, field).reason)
+
+
+def test_a_parquet_list_value_column_is_refused(tmp_path: Path) -> None:
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    con = duckdb.connect()
+    con.execute("COPY (SELECT 'PV' AS meter_id, '2025-01-01 12:00' AS timestamp,"
+                f" [1.0] AS value) TO '{pkg / 'readings' / 'list.parquet'}'")
+    con.close()
+    with lingtan.open(tmp_path / "w.duckdb") as ws, pytest.raises(PackageError) as err:
+        ws.import_package(pkg)
+    problem = find(err.value.problems, "readings/list.parquet", 1, "value")
+    assert "DECIMAL(2,1)[]" in problem.reason
+
+
+def test_changing_a_stored_counters_rollover_is_refused(tmp_path: Path) -> None:
+    """The stored 99000 → 7000 step was a wrap of 100,000 (8,000 m3); with a rollover of
+    1,000,000 it would read as 908,000 m3 (found by the review: 900,000 m3 invented)."""
+    db = tmp_path / "w.duckdb"
+    with lingtan.open(db) as ws:
+        ws.import_package(MINIMAL)
+        before = counts(ws.con)
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    edit(pkg, "meters.csv", ",fuel,,,,100000", ",fuel,,,,1000000")
+    with lingtan.open(db) as ws:
+        with pytest.raises(PackageError) as err:
+            ws.import_package(pkg)
+        assert counts(ws.con) == before
+    problem = find(err.value.problems, "meters.csv", 5, "rollover")
+    assert "stored rollover 100000" in problem.reason and "rollover 1000000" in problem.reason
+
+
+def test_a_corrupt_workspace_is_named_at_once_not_taken_for_a_lock(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with lingtan.open(db) as ws:
+        ws.import_package(MINIMAL)
+    with db.open("r+b") as fh:  # DuckDB: "Corrupt database file … in block at …"
+        fh.seek(20_000)
+        fh.write(b"\xff" * 5_000)
+    with pytest.raises(StoreError) as err:
+        connect(db, lock_wait_s=30)
+    assert "in use by another" not in str(err.value)
+
+
+def test_verify_sees_a_value_moved_between_hours_of_one_meter_month(tmp_path: Path) -> None:
+    """Found by the review: sums per meter-month kept 10, 20, 0 → 0, 30, 0 invisible."""
+    from lingtan.store.integrity import verify
+
+    db = tmp_path / "w.duckdb"
+    with lingtan.open(db) as ws:
+        ws.import_package(MINIMAL)
+        assert verify(ws.con).ok
+        rows = ws.con.execute("SELECT ts_utc, value, raw_value FROM readings WHERE meter_id ="
+                              " 'GRID-EXP' ORDER BY ts_utc").fetchall()
+        (t1, v1, r1), (t2, v2, r2) = rows[0], rows[1]
+        ws.con.execute("UPDATE readings SET value = ?, raw_value = ? WHERE meter_id ="
+                       " 'GRID-EXP' AND ts_utc = ?", [v1 + v2, r1 + r2, t2])
+        ws.con.execute("UPDATE readings SET value = 0, raw_value = 0 WHERE meter_id ="
+                       " 'GRID-EXP' AND ts_utc = ?", [t1])
+        report = verify(ws.con)
+    assert not report.ok
+    assert any("GRID-EXP" in p and "2024-12" in p for p in report.problems), report.problems
