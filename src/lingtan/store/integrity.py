@@ -4,7 +4,8 @@ At import, lingtan records in the hash-chained audit log (a) for every meter and
 UTC month the readings the batch wrote — count and exact sums of value, raw value and
 timestamp, the XOR of every reading's MD5 (so a value moved between two timestamps
 shows; :data:`DIGEST_VERSION` 2), and the sum of the timestamps of declared counter
-resets when there are any — and (b) the content hash of every reference row it wrote. ``verify`` then
+resets when there are any — and (b) the content hash of every reference row it wrote.
+``verify`` then
 
 1. recomputes the audit chain (an edited or removed record breaks it);
 2. recomputes each batch's reading digests from the store (current rows of the batch
