@@ -102,3 +102,19 @@ def test_verify_sees_a_value_moved_between_hours_of_one_meter_month(tmp_path: Pa
         report = verify(ws.con)
     assert not report.ok
     assert any("GRID-EXP" in p and "2024-12" in p for p in report.problems), report.problems
+
+
+@pytest.mark.parametrize("twin", ["grid-exp", "GRID\u2010EXP", "GRID-EXP\u200b", "ＧＲＩＤ-EXP"])
+def test_lookalike_meter_ids_are_a_warning(tmp_path: Path, twin: str) -> None:
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    with (pkg / "meters.csv").open("a", encoding="utf-8") as fh:
+        fh.write(f"{twin},twin,electricity,MWh,interval,submeter,,60,,\n")
+    with lingtan.open(tmp_path / "w.duckdb") as ws:
+        summary = ws.import_package(pkg)
+    assert any("'GRID-EXP'" in w and repr(twin) in w and "separate meters" in w
+               for w in summary.warnings), summary.warnings
+
+
+def test_distinct_meter_ids_give_no_lookalike_warning(tmp_path: Path) -> None:
+    with lingtan.open(tmp_path / "w.duckdb") as ws:
+        assert not [w for w in ws.import_package(MINIMAL).warnings if "separate meters" in w]

@@ -318,6 +318,8 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool,
                                      site.id)
         problems += parsed[table].problems
     refused, warnings = _check_stored_meters(con, pkg, parsed.get("meters"), stored, problems)
+    warnings += rec.lookalike_meter_ids(
+        [r["meter_id"] for r in parsed["meters"].rows] if "meters" in parsed else [], stored)
     equipment_rows = _equipment_rows(con, pkg, files, problems)
     reference_rows = _energy_limit_rows(pkg, problems) + _weather_rows(pkg, problems)
     _batch_meters(con, site.id, parsed.get("meters"), refused)

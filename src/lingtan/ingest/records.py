@@ -8,6 +8,7 @@ units against carriers) run after the per-field parse.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -562,3 +563,25 @@ def _instrument_problem(row: dict[str, Any]) -> tuple[str, str] | None:
     if row["claimed_year"] is not None and row["retired_on"] is None:
         return "claimed_year", "a claim needs a retirement date (retired_on)"
     return None
+
+
+def lookalike_meter_ids(package_ids: Sequence[str], stored: Mapping[str, Any]) -> list[str]:
+    """Warnings for meter ids that differ only by case, Unicode form, width or invisible
+    characters (``GRID-EXP`` / ``grid-exp`` / ``GRID‐EXP`` / ``GRID-EXP\u200b``): they are
+    separate meters, which is rarely what was meant."""
+    groups: dict[str, set[str]] = {}
+    for meter_id in [*package_ids, *stored]:
+        groups.setdefault(_skeleton(meter_id), set()).add(meter_id)
+    return [
+        "meter ids " + ", ".join(repr(m) for m in sorted(ids)) + " differ only by case, Unicode"
+        " form or invisible characters; they are separate meters"
+        for ids in (groups[k] for k in sorted(groups)) if len(ids) > 1]
+
+
+#: Dash-like characters that read as ``-`` (U+2010–U+2015, U+2212 minus, full-width).
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"), "-")
+
+
+def _skeleton(meter_id: str) -> str:
+    text = unicodedata.normalize("NFKC", meter_id).translate(_DASHES).casefold()
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Zs", "Cc"))
