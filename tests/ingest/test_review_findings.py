@@ -118,3 +118,21 @@ def test_lookalike_meter_ids_are_a_warning(tmp_path: Path, twin: str) -> None:
 def test_distinct_meter_ids_give_no_lookalike_warning(tmp_path: Path) -> None:
     with lingtan.open(tmp_path / "w.duckdb") as ws:
         assert not [w for w in ws.import_package(MINIMAL).warnings if "separate meters" in w]
+
+
+def test_mixed_line_endings_are_read_row_by_row(tmp_path: Path) -> None:
+    """Found by the review: CRLF then LF lines gave DuckDB's 'state machine reached an
+    invalid state' with no row; Python's csv module reads them, with true line numbers."""
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    grid = pkg / "readings" / "grid.csv"
+    lines = grid.read_text(encoding="utf-8").splitlines()
+    grid.write_bytes(("\r\n".join(lines[:3]) + "\n" + "\n".join(lines[3:]) + "\n").encode())
+    with lingtan.open(tmp_path / "a.duckdb") as ws:
+        mixed = ws.import_package(pkg).readings
+    with lingtan.open(tmp_path / "b.duckdb") as ws:
+        plain = ws.import_package(MINIMAL).readings
+    assert mixed == plain
+    grid.write_bytes(grid.read_bytes() + b"GRID-EXP,2025-01-01 09:00,x\r\n")
+    with lingtan.open(tmp_path / "c.duckdb") as ws, pytest.raises(PackageError) as err:
+        ws.import_package(pkg)
+    assert find(err.value.problems, "readings/grid.csv", len(lines) + 1, "value")

@@ -257,10 +257,11 @@ def _stage_text(
     if scan.blank:
         raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
     exact = scan.encoding in ("utf-8", "utf-8-sig") and scan.clean
-    if exact and failure is not None:
+    fallback = isinstance(failure, _FastPathError)  # e.g. mixed CRLF/LF line ends
+    if exact and failure is not None and not fallback:
         raise failure if isinstance(failure, PackageError) else PackageError(
             [Problem(name, None, None, f"cannot read CSV: {failure}")])
-    if not exact or (scan.quoted and _has_line_breaks(con, table)):
+    if not exact or fallback or (scan.quoted and _has_line_breaks(con, table)):
         _register_arrow(con, table, _read_csv_text(_decode(path, scan.encoding, name), name))
     return scan.sha256, scan.encoding
 
@@ -276,6 +277,11 @@ def _has_line_breaks(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def _ident(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
+
+
+class _FastPathError(PackageError):
+    """DuckDB's reader refused a CSV that Python's csv module reads row by row (mixed
+    line ends): the file is staged from the csv module instead."""
 
 
 def _utf8_flavour(path: Path) -> str:
@@ -302,8 +308,8 @@ def _stage_csv_duckdb(
         )
     except duckdb.Error as exc:
         _read_csv_text(path.read_bytes().decode(encoding), name)  # raises naming ragged rows
-        raise PackageError([Problem(name, None, None, f"cannot read CSV: {_reason(exc)}")]
-                           ) from exc
+        raise _FastPathError([Problem(name, None, None, f"cannot read CSV: {_reason(exc)}")]
+                              ) from exc
     _row_view(con, table)
 
 
