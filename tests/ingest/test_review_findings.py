@@ -136,3 +136,25 @@ def test_mixed_line_endings_are_read_row_by_row(tmp_path: Path) -> None:
     with lingtan.open(tmp_path / "c.duckdb") as ws, pytest.raises(PackageError) as err:
         ws.import_package(pkg)
     assert find(err.value.problems, "readings/grid.csv", len(lines) + 1, "value")
+
+
+def test_lenient_quarantines_a_ragged_row_and_keeps_the_rest(tmp_path: Path) -> None:
+    """Found by the review: with --lenient one row of 4 fields under a 3-column header
+    refused the whole import; now only that row is quarantined (strict still refuses)."""
+    pkg = Path(shutil.copytree(MINIMAL, tmp_path / "pkg"))
+    grid = pkg / "readings" / "grid.csv"
+    n_lines = len(grid.read_text(encoding="utf-8").splitlines())
+    with grid.open("a", encoding="utf-8") as fh:
+        fh.write("GRID-EXP,2025-01-01 05:00,1,2\nGRID-EXP,2025-01-01 06:00,3\n")
+    with lingtan.open(tmp_path / "strict.duckdb") as ws, pytest.raises(PackageError) as err:
+        ws.import_package(pkg)
+    assert find(err.value.problems, "readings/grid.csv", n_lines + 1, None)
+    with lingtan.open(tmp_path / "lenient.duckdb") as ws:
+        summary = ws.import_package(pkg, lenient=True)
+        assert summary.quarantined == 1
+        assert ws.con.execute("SELECT file, row, reason FROM quarantine").fetchall() == [
+            ("readings/grid.csv", n_lines + 1, "4 fields, header has 3")]
+        assert ws.con.execute("SELECT count(*) FROM readings WHERE meter_id = 'GRID-EXP'"
+                              " AND ts_utc = TIMESTAMP '2024-12-31 22:00'").fetchone() == (1,)
+        with lingtan.open(tmp_path / "plain.duckdb") as plain:
+            assert summary.readings["new"] == plain.import_package(MINIMAL).readings["new"] + 1

@@ -282,10 +282,11 @@ class _Prepared:
 
 
 def _stage_reading_file(con: duckdb.DuckDBPyConnection, pkg: _Package, path: Path, idx: int,
-                        progress: ImportProgress) -> StagedFile:
+                        progress: ImportProgress, lenient: bool) -> StagedFile:
     name = path.relative_to(pkg.root).as_posix()
     progress.file_started(name, path.stat().st_size)
-    staged = stage_file(con, path, name, f"stg_rd_{idx}", pkg.encoding(path))
+    staged = stage_file(con, path, name, f"stg_rd_{idx}", pkg.encoding(path),
+                        lenient=lenient)
     progress.file_done(name, staged.rows)
     return staged
 
@@ -312,8 +313,9 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool,
         if table not in pkg.small:
             continue
         staged = stage_file(con, pkg.small[table], pkg.small[table].name, f"stg_{table}",
-                            pkg.encoding(pkg.small[table]))
+                            pkg.encoding(pkg.small[table]), lenient=lenient)
         files.append(staged)
+        problems += staged.rejected
         parsed[table] = _parse_small(con, staged, table, spec, fuel_dims, gases, stored,
                                      site.id)
         problems += parsed[table].problems
@@ -323,9 +325,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, pkg: _Package, lenient: bool,
     equipment_rows = _equipment_rows(con, pkg, files, problems)
     reference_rows = _energy_limit_rows(pkg, problems) + _weather_rows(pkg, problems)
     _batch_meters(con, site.id, parsed.get("meters"), refused)
-    reading_files = [_stage_reading_file(con, pkg, p, i, progress)
+    reading_files = [_stage_reading_file(con, pkg, p, i, progress, lenient)
                      for i, p in enumerate(pkg.readings)]
     files += reading_files
+    problems += [p for st in reading_files for p in st.rejected]
     header = [p for st in reading_files for p in rd.header_problems(con, st)]
     if header:
         raise PackageError(problems + header)

@@ -58,6 +58,9 @@ class StagedFile:
         ``utf-8``, ``utf-8-sig``, ``gb18030``, ``gbk`` (declared), ``xlsx`` or ``parquet``.
     warnings : tuple[str, ...]
         What the reading left out without loss of data (the other sheets of a workbook).
+    rejected : tuple[Problem, ...]
+        With ``lenient``: rows left out because they cannot be read as the header's
+        columns (a ragged row), for the importer to quarantine.
     """
 
     name: str
@@ -67,6 +70,7 @@ class StagedFile:
     sha256: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    rejected: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,7 @@ def _sha256(path: Path) -> str:
 
 def stage_file(
     con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str,
-    encoding: str | None = None,
+    encoding: str | None = None, *, lenient: bool = False,
 ) -> StagedFile:
     """Load ``path`` into the temporary table ``table`` (text columns + ``_row``).
 
@@ -203,6 +207,9 @@ def stage_file(
     encoding : str, optional
         Encoding the package declares for a CSV file (:data:`DECLARABLE`); default:
         detected.
+    lenient : bool
+        A CSV row with another number of fields than the header is left out and
+        returned in ``rejected`` instead of refusing the file.
 
     Raises
     ------
@@ -212,6 +219,7 @@ def stage_file(
     """
     suffix = path.suffix.lower()
     warnings: tuple[str, ...] = ()
+    rejected: list[Problem] | None = [] if lenient else None
     if path.stat().st_size == 0:
         raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
     if suffix == ".xlsx":
@@ -224,18 +232,19 @@ def stage_file(
         _stage_parquet(con, path, name, table)
         encoding = "parquet"
     else:
-        sha, encoding = _stage_text(con, path, name, table, encoding)
+        sha, encoding = _stage_text(con, path, name, table, encoding, rejected)
     columns = tuple(
         c for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()
         if c != "_row"
     )
     count = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return StagedFile(name, table, columns, int(count[0]) if count else 0, sha, encoding,
-                      warnings)
+                      warnings, tuple(rejected or ()))
 
 
 def _stage_text(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, declared: str | None
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, declared: str | None,
+    rejected: list[Problem] | None = None,
 ) -> tuple[str, str]:
     """Stage a CSV: DuckDB reads it as UTF-8 while a thread hashes and checks it.
 
@@ -249,7 +258,8 @@ def _stage_text(
         failure: Exception | None = None
         if declared in (None, "utf-8"):
             try:
-                _stage_csv_duckdb(con, path, name, table, _utf8_flavour(path))
+                _stage_csv_duckdb(con, path, name, table, _utf8_flavour(path),
+                                  rejected is not None)
             except (PackageError, UnicodeDecodeError, StopIteration, csv.Error,
                     duckdb.Error) as exc:
                 failure = exc
@@ -262,7 +272,8 @@ def _stage_text(
         raise failure if isinstance(failure, PackageError) else PackageError(
             [Problem(name, None, None, f"cannot read CSV: {failure}")])
     if not exact or fallback or (scan.quoted and _has_line_breaks(con, table)):
-        _register_arrow(con, table, _read_csv_text(_decode(path, scan.encoding, name), name))
+        _register_arrow(con, table, _read_csv_text(_decode(path, scan.encoding, name), name,
+                                                   rejected))
     return scan.sha256, scan.encoding
 
 
@@ -290,7 +301,8 @@ def _utf8_flavour(path: Path) -> str:
 
 
 def _stage_csv_duckdb(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, encoding: str
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, encoding: str,
+    lenient: bool = False,
 ) -> None:
     """Fast path for clean CSV; on failure the csv module names the bad lines, if it can.
 
@@ -307,7 +319,8 @@ def _stage_csv_duckdb(
             [str(path), {h: "VARCHAR" for h in header}],
         )
     except duckdb.Error as exc:
-        _read_csv_text(path.read_bytes().decode(encoding), name)  # raises naming ragged rows
+        # raises naming ragged rows (unless lenient, then the csv module's staging skips them)
+        _read_csv_text(path.read_bytes().decode(encoding), name, [] if lenient else None)
         raise _FastPathError([Problem(name, None, None, f"cannot read CSV: {_reason(exc)}")]
                               ) from exc
     _row_view(con, table)
@@ -352,9 +365,10 @@ def _row_view(con: duckdb.DuckDBPyConnection, table: str) -> None:
     )
 
 
-def _read_csv_text(text: str, name: str) -> pa.Table:
+def _read_csv_text(text: str, name: str, rejected: list[Problem] | None = None) -> pa.Table:
     """Rows of a CSV text, each numbered by the line it starts on (a quoted field may span
-    lines); blank lines are skipped."""
+    lines); blank lines are skipped. A ragged row is refused, or with ``rejected`` given
+    left out and appended to it."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -374,8 +388,10 @@ def _read_csv_text(text: str, name: str) -> pa.Table:
         lines.append(line)
     if header is None:
         raise PackageError([Problem(name, None, None, "file is empty (no header row)")])
-    if problems:
+    if problems and rejected is None:
         raise PackageError(problems)
+    if rejected is not None:
+        rejected += problems
     return _to_arrow(header, rows, lines)
 
 
