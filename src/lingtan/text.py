@@ -75,3 +75,10 @@ def _json_escape(match: re.Match[str]) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (DuckDB appends SQL excerpts and hints),
+    or its type's name when it has none."""
+    message = str(exc).strip()
+    return message.splitlines()[0] if message else type(exc).__name__

@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from lingtan.errors import PackageError, Problem
 from lingtan.ingest.encodings import DECLARABLE, Sample, resolve
+from lingtan.text import first_line
 
 _CHUNK_BYTES = 1 << 24
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -321,14 +322,10 @@ def _stage_csv_duckdb(
     except duckdb.Error as exc:
         # raises naming ragged rows (unless lenient, then the csv module's staging skips them)
         _read_csv_text(path.read_bytes().decode(encoding), name, [] if lenient else None)
-        raise _FastPathError([Problem(name, None, None, f"cannot read CSV: {_reason(exc)}")]
+        raise _FastPathError([Problem(name, None, None, f"cannot read CSV: {first_line(exc)}")]
                               ) from exc
     _row_view(con, table)
 
-
-def _reason(exc: Exception) -> str:
-    """DuckDB's message without its SQL excerpt and hints: the first line."""
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _check_header(header: list[str], name: str) -> list[str]:
@@ -348,7 +345,7 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, name: str, table:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_raw AS SELECT * FROM read_parquet(?)",
                     [str(path)])
     except duckdb.Error as exc:
-        reason = _reason(exc).replace(str(path), name)
+        reason = first_line(exc).replace(str(path), name)
         raise PackageError([Problem(name, None, None, f"cannot read Parquet: {reason}")]
                            ) from exc
     _row_view(con, table)

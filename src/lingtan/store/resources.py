@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import duckdb
 
 from lingtan.errors import StoreError
+from lingtan.text import first_line
 
 #: DuckDB's buffer pool during an import (``LINGTAN_IMPORT_MEMORY`` overrides). The
 #: process's peak RSS is this plus Python, the libraries and DuckDB's small allocations
@@ -46,7 +47,7 @@ def memory_budget(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> I
         con.execute("SET memory_limit = ?", [wanted])
     except duckdb.Error as exc:
         raise StoreError(f"LINGTAN_IMPORT_MEMORY={wanted!r} is not a size DuckDB accepts"
-                         f" ({_first_line(exc)})") from exc
+                         f" ({first_line(exc)})") from exc
     try:
         yield
     finally:
@@ -60,15 +61,12 @@ def store_errors(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     try:
         yield
     except duckdb.OutOfMemoryException as exc:
-        raise StoreError(f"out of memory: {_first_line(exc)} (raise LINGTAN_IMPORT_MEMORY,"
+        raise StoreError(f"out of memory: {first_line(exc)} (raise LINGTAN_IMPORT_MEMORY,"
                          " or free disk for DuckDB's temporary files); nothing was imported"
                          ) from exc
     except duckdb.IOException as exc:
-        text = _first_line(exc)
+        text = first_line(exc)
         hint = " — the disk is full" if "space left" in text.lower() else ""
         raise StoreError(f"cannot write the workspace: {text}{hint}; nothing was imported"
                          ) from exc
 
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

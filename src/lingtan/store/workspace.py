@@ -28,6 +28,7 @@ from lingtan.store.audit import (  # re-exported: the workspace's audit chain
 )
 from lingtan.store.batches import recover
 from lingtan.store.schema import BATCH_STATE_VERSION, LATEST_VERSION, MIGRATIONS, Migration
+from lingtan.text import first_line
 
 DEFAULT_DB = Path("lingtan.duckdb")
 
@@ -74,9 +75,11 @@ def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False, create: boo
             f"no workspace at {path!r} (create one with `lingtan import PACKAGE --db {path}`)")
     if path != ":memory:":
         _check_file_kind(path)
-    if read_only and path != ":memory:" and _needs_writer(path, lock_wait_s):
-        connect(path, lock_wait_s=lock_wait_s).close()
     con = _open(path, read_only, lock_wait_s)
+    if read_only and path != ":memory:" and _needs_writer(con):
+        con.close()  # let a writer migrate or recover the file once, then read
+        connect(path, lock_wait_s=lock_wait_s).close()
+        con = _open(path, read_only, lock_wait_s)
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
@@ -133,7 +136,7 @@ def _open(path: str, read_only: bool, lock_wait_s: float | None) -> duckdb.DuckD
             time.sleep(0.1)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open workspace {path!r}: not a lingtan workspace"
-                             f" ({_first_line(exc)})") from exc
+                             f" ({first_line(exc)})") from exc
 
 
 def _env_seconds(name: str) -> float:
@@ -157,28 +160,18 @@ def _lock_holder(message: str) -> str | None:
     return f"PID {found.group(1)}" if found else "another process"
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
-
-def _needs_writer(path: str, lock_wait_s: float | None) -> bool:
-    """Whether a read-only open must first let a writer migrate or recover the file."""
-    if not Path(path).is_file():
+def _needs_writer(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a read-only connection must first let a writer migrate or recover the file."""
+    version = schema_version(con)
+    if version == 0 or version > LATEST_VERSION:
+        return False  # not a workspace, or a newer one: _check_version says which
+    if version < LATEST_VERSION:
+        return True
+    if version < BATCH_STATE_VERSION:
         return False
-    con = _open(path, True, lock_wait_s)
-    try:
-        version = schema_version(con)
-        if version == 0 or version > LATEST_VERSION:
-            return False  # not a workspace, or a newer one: the read-only open says which
-        if version < LATEST_VERSION:
-            return True
-        if version < BATCH_STATE_VERSION:
-            return False
-        row = con.execute("SELECT count(*) FROM import_batches WHERE state = 'pending'"
-                          ).fetchone()
-        return bool(row and row[0])
-    finally:
-        con.close()
+    row = con.execute("SELECT count(*) FROM import_batches WHERE state = 'pending'").fetchone()
+    return bool(row and row[0])
 
 
 def _check_version(con: duckdb.DuckDBPyConnection, path: str) -> None:
