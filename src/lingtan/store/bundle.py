@@ -27,7 +27,7 @@ import io
 import json
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from lingtan.errors import BundleError, PackageError, Problem
 from lingtan.store import archive
 from lingtan.store.archive import Manifest
 from lingtan.store.head import HeadCheck, check_head, normalise_head
+from lingtan.store.integrity import VerifyReport
 from lingtan.store.workspace import canonical_json, verify_audit_chain
 
 _TABLES = {
@@ -162,18 +163,13 @@ def _chain(con: duckdb.DuckDBPyConnection) -> bytes:
                               ensure_ascii=False) + "\n" for r in rows).encode()
 
 
-@dataclass
-class BundleReport:
-    """Outcome of :func:`verify_bundle`: ``ok`` when nothing differs."""
+@dataclass(kw_only=True)
+class BundleReport(VerifyReport):
+    """Outcome of :func:`verify_bundle`: a :class:`VerifyReport` of the bundle's site and
+    audit chain."""
 
     site: str
     chain: HeadCheck
-    checked: dict[str, int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "site": self.site, "chain": self.chain.to_dict(),
@@ -195,8 +191,8 @@ def verify_bundle(path: Path, expect_head: str | None = None) -> BundleReport:
         manifest = archive.read_manifest(zf, path)
         archive.check_listing(zf, manifest, path)
         problems = archive.extract_listed(zf, manifest, Path(tmp), path)
-        report = BundleReport(manifest.site, HeadCheck(None, 0, expect_head), problems=problems,
-                              checked={"files": len(manifest.files)})
+        report = BundleReport(site=manifest.site, chain=HeadCheck(None, 0, expect_head),
+                              problems=problems, checked={"files": len(manifest.files)})
         if problems:
             return report
         results = _load_results(Path(tmp), manifest, path)
