@@ -45,9 +45,11 @@ def _t(text: object) -> str:
     return escape(safe(str(text)))
 
 
-def _print_json(document: str) -> None:
-    """Print a JSON document; characters json.dumps leaves raw (C1 controls) escaped."""
-    print(json_safe(document))
+def _print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON (a ``str`` is taken as JSON already); characters
+    json.dumps leaves raw (C1 controls) are escaped."""
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=2)
+    print(json_safe(text))
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -69,7 +71,7 @@ def _document(db: Path, as_json: bool,
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        _print_json(json.dumps(data, ensure_ascii=False, indent=2))
+        _print_json(data)
         return None
     return data
 
@@ -94,7 +96,7 @@ def import_cmd(
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        _print_json(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        _print_json(summary.as_dict())
     else:
         _print_import(summary)
 
@@ -153,7 +155,7 @@ def inventory_cmd(
         _fail(exc)
     if as_json:
         doc = inv.to_dict() | ({"published": pub.as_dict()} if pub else {})
-        _print_json(json.dumps(doc, ensure_ascii=False, indent=2))
+        _print_json(doc)
         return
     print_inventory(inv)
     if pub is not None:
@@ -450,8 +452,7 @@ def verify_cmd(
         _fail(exc)
     report.problems += head.problems
     if as_json:
-        _print_json(json.dumps({**report.to_dict(), "chain": head.to_dict()},
-                               ensure_ascii=False, indent=2))
+        _print_json({**report.to_dict(), "chain": head.to_dict()})
     elif report.ok:
         out.print(f"[green]verified[/]: {report.checked}", highlight=False)
     else:
@@ -471,7 +472,7 @@ def _verify_bundle(bundle: Path, expect_head: str | None, as_json: bool) -> None
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        _print_json(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(report.to_dict())
     else:
         for problem in report.problems:
             err.print(f"[bold red]mismatch:[/] {_t(problem)}", highlight=False)
@@ -509,7 +510,7 @@ def demo_cmd(
     except LingtanError as exc:
         _fail(exc)
     if as_json:
-        _print_json(json.dumps(result, ensure_ascii=False, indent=2))
+        _print_json(result)
 
 
 @app.command("factors")

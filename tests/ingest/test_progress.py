@@ -23,8 +23,8 @@ class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple[str, ...]] = []
 
-    def file_started(self, name: str, size_bytes: int) -> None:
-        self.events.append(("start", name, str(size_bytes > 0)))
+    def file_started(self, name: str) -> None:
+        self.events.append(("start", name))
 
     def file_done(self, name: str, rows: int) -> None:
         self.events.append(("done", name, str(rows)))
@@ -42,8 +42,8 @@ def test_every_readings_file_is_reported_with_its_rows(tmp_path: Path) -> None:
         ws.import_package(MINIMAL, progress=rec)
     # examples/minimal: readings/grid.csv (8 lines = header + 7), pv_gas.csv (7 = 1 + 6)
     assert rec.events == [
-        ("start", "readings/grid.csv", "True"), ("done", "readings/grid.csv", "7"),
-        ("start", "readings/pv_gas.csv", "True"), ("done", "readings/pv_gas.csv", "6"),
+        ("start", "readings/grid.csv"), ("done", "readings/grid.csv", "7"),
+        ("start", "readings/pv_gas.csv"), ("done", "readings/pv_gas.csv", "6"),
         ("phase", "checking"), ("phase", "writing"), ("phase", "recording"), ("close",)]
 
 
@@ -59,7 +59,7 @@ def test_progress_is_closed_when_the_import_fails(tmp_path: Path) -> None:
 def test_rich_progress_draws_rows_per_second_on_a_terminal() -> None:
     buf = io.StringIO()
     bars = RichProgress(Console(file=buf, force_terminal=True, width=120))
-    bars.file_started("readings/2025-01.csv", 1000)
+    bars.file_started("readings/2025-01.csv")
     bars.file_done("readings/2025-01.csv", 5_840_000)
     bars.phase("writing")
     bars.close()

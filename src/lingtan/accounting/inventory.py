@@ -136,7 +136,6 @@ class _Calculation:
         self.warnings: list[str] = []
         self.factors_used: dict[str, Factor] = {}
         self.claimed = Claimed(year)
-        self.meters: list[dict[str, Any]] = []
 
     # -- inputs -----------------------------------------------------------------------
     def run(self) -> Inventory:
@@ -148,25 +147,27 @@ class _Calculation:
         groups = self._group(metered, activities)
         self._scope1(groups)
         elec = self._electricity_inputs(groups)
-        self._check_meters(metered, elec)
+        meters, ids = self._check_meters(metered, elec)
         self._scope2_electricity(elec)
         self._heat(groups)
         if self.month is None:
-            cp.check_scope2(self.lines, VIEWS, self.meters, {m["meter_id"] for m in metered},
-                            elec, self.period)
+            cp.check_scope2(self.lines, VIEWS, meters, ids, elec, self.period)
         energy = energy_balance(self.library, self.site, self.year, groups, elec)
         self.warnings += energy.warnings
         return self._result(elec, energy)
 
-    def _check_meters(self, metered: list[dict[str, Any]], elec: dict[str, Any]) -> None:
+    def _check_meters(self, metered: list[dict[str, Any]], elec: dict[str, Any]
+                      ) -> tuple[list[dict[str, Any]], set[str]]:
         """Gaps and sub-meters above their parent (warnings); a negative electricity
-        consumed (an error) — :mod:`lingtan.accounting.completeness`."""
-        self.meters = current_meters(self.con, self.site.id)
+        consumed (an error) — :mod:`lingtan.accounting.completeness`. Returns the site's
+        current meters and the ids of those with readings."""
+        meters = current_meters(self.con, self.site.id)
         ids = {m["meter_id"] for m in metered}
-        self.warnings += cp.missing_meters(self.meters, ids, self.period)
+        self.warnings += cp.missing_meters(meters, ids, self.period)
         self.warnings += cp.submeters_above_parent(
-            self.meters, {m["meter_id"]: m["by_month"] for m in metered}, self.period)
-        cp.check_electricity_balance(self.meters, ids, elec, self.period)
+            meters, {m["meter_id"]: m["by_month"] for m in metered}, self.period)
+        cp.check_electricity_balance(meters, ids, elec, self.period)
+        return meters, ids
 
     def _metered(self) -> list[dict[str, Any]]:
         """One entry per meter: its attributes, exact quantity, reading count and the

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from lingtan.errors import PackageError, Problem
+from lingtan.text import safe
 
 #: Bytes of non-ASCII lines kept for the decision (the validity scan covers the whole file).
 SAMPLE_BYTES = 1 << 16
@@ -140,8 +141,8 @@ def _in(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 def _excerpt(text: str, width: int = 24) -> str:
-    """The first non-ASCII stretch of ``text``, control characters escaped."""
+    """The first non-ASCII stretch of ``text``, unprintable characters escaped."""
     line = text.split("\n", 1)[0]
     at = next((i for i, c in enumerate(line) if not c.isascii()), 0)
     piece = line[max(0, at - 4): at + width]
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in piece)
+    return safe(piece)

@@ -26,7 +26,10 @@ def optional_text(value: object) -> str | None:
 #: A plain number (ASCII digits, optional sign, decimals and exponent: ``-12.5``, ``1e5``).
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 #: Thousands grouping, the only comma accepted: ``1,500``, ``12,345.6`` (never ``1,5``).
-_GROUPED_NUMBER = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", re.ASCII)
+#: A number with thousands grouping: ``1,500``, ``-12,345.6`` (never a decimal comma);
+#: the readings' SQL uses the same pattern.
+GROUPED_NUMBER = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?"
+_GROUPED_NUMBER = re.compile(GROUPED_NUMBER, re.ASCII)
 _INTEGER = re.compile(r"[+-]?[0-9]+(\.0+)?", re.ASCII)
 
 

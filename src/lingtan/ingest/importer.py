@@ -284,7 +284,7 @@ class _Prepared:
 def _stage_reading_file(con: duckdb.DuckDBPyConnection, pkg: _Package, path: Path, idx: int,
                         progress: ImportProgress, lenient: bool) -> StagedFile:
     name = path.relative_to(pkg.root).as_posix()
-    progress.file_started(name, path.stat().st_size)
+    progress.file_started(name)
     staged = stage_file(con, path, name, f"stg_rd_{idx}", pkg.encoding(path),
                         lenient=lenient)
     progress.file_done(name, staged.rows)

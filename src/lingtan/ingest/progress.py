@@ -1,6 +1,6 @@
 """Progress of an import, reported to whoever shows it (the CLI draws it with rich).
 
-The importer calls a :class:`ImportProgress`: once per file it reads (name, bytes, then
+The importer calls a :class:`ImportProgress`: once per file it reads (its name, then its
 rows) and once per later phase. :class:`Silent` ignores everything (the library's
 default, ``--json`` and output that is not a terminal); the CLI's :class:`RichProgress`
 draws one bar per file with its rows and rows/s.
@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 class ImportProgress(Protocol):
     """What an import reports while it runs."""
 
-    def file_started(self, name: str, size_bytes: int) -> None: ...
+    def file_started(self, name: str) -> None: ...
 
     def file_done(self, name: str, rows: int) -> None: ...
 
@@ -30,7 +30,7 @@ class ImportProgress(Protocol):
 class Silent:
     """Reports nothing."""
 
-    def file_started(self, name: str, size_bytes: int) -> None:
+    def file_started(self, name: str) -> None:
         pass
 
     def file_done(self, name: str, rows: int) -> None:
@@ -55,7 +55,7 @@ class RichProgress:
         self._phase: TaskID | None = None
         self._bars.start()
 
-    def file_started(self, name: str, size_bytes: int) -> None:
+    def file_started(self, name: str) -> None:
         task = self._bars.add_task(name, total=1, rows="…", rate="")
         self._tasks[name] = (task, time.monotonic())
 

@@ -37,6 +37,7 @@ import re
 import duckdb
 
 from lingtan.errors import Problem
+from lingtan.ingest import fields
 from lingtan.ingest.tables import StagedFile
 from lingtan.ingest.timeparse import FixedOffset, fixed_offset, reasons_select, utc_select
 
@@ -48,14 +49,14 @@ OPTIONAL = ("flag",)
 MAX_INTERVAL_CANONICAL = 1e9
 #: Largest magnitude of a value as given: beyond 2^53 a 64-bit float (the stored type)
 #: no longer holds every integer (IEEE 754 binary64 has a 53-bit significand).
-MAX_RAW = 2.0**53
+MAX_RAW = fields.MAX_EXACT
 
 #: Parquet value column types read as numbers (``FLOAT`` through its shortest text, so a
 #: float32 0.1 is 0.1, not 0.10000000149).
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
             "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
-#: A number with thousands grouping: ``1,500``, ``-12,345.6`` (never a decimal comma).
-GROUPED_NUMBER = r"\s*[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?\s*"
+#: A number with thousands grouping, white space around it allowed (as the cast allows).
+GROUPED_NUMBER = r"\s*" + fields.GROUPED_NUMBER + r"\s*"
 
 _VALUE_REASON = """CASE
   WHEN t.value_text IS NULL OR trim(t.value_text) = '' THEN 'missing value'
@@ -80,7 +81,7 @@ _REASONS: dict[int, tuple[str, str]] = {
     16: ("value", "'counter reading ' || t.value_text || ' is outside 0 … rollover '"
                   " || m.rollover"),
     32: ("flag", "'unknown flag ''' || t.flag || ''' (allowed: reset)'"),
-    64: ("value", "'value ' || t.value_text || ' is beyond ±2^53 (9007199254740992), where"
+    64: ("value", f"'value ' || t.value_text || ' is beyond ±2^53 ({MAX_RAW:.0f}), where"
                   " a stored number (64-bit float) stops being exact'"),
     128: ("value", "'interval value ' || t.value_text || ' is beyond what lingtan stores"
                    " exactly: below 1e9 in the canonical unit (kWh, t or m3) per reading,"

@@ -259,8 +259,7 @@ def _stage_text(
         failure: Exception | None = None
         if declared in (None, "utf-8"):
             try:
-                _stage_csv_duckdb(con, path, name, table, _utf8_flavour(path),
-                                  rejected is not None)
+                _stage_csv_duckdb(con, path, name, table, _utf8_flavour(path))
             except (PackageError, UnicodeDecodeError, StopIteration, csv.Error,
                     duckdb.Error) as exc:
                 failure = exc
@@ -282,7 +281,8 @@ def _has_line_breaks(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether a staged value holds a line break (then ``rowid`` is not the line number)."""
     columns = [c for (c,) in con.execute(
         f"SELECT column_name FROM (DESCRIBE {table}_raw)").fetchall()]
-    test = " OR ".join(f"regexp_matches({_ident(c)}, '[\\r\\n]')" for c in columns)
+    test = " OR ".join(f"contains({_ident(c)}, chr(10)) OR contains({_ident(c)}, chr(13))"
+                       for c in columns)
     row = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table}_raw WHERE {test})").fetchone()
     return bool(row and row[0])
 
@@ -302,8 +302,7 @@ def _utf8_flavour(path: Path) -> str:
 
 
 def _stage_csv_duckdb(
-    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, encoding: str,
-    lenient: bool = False,
+    con: duckdb.DuckDBPyConnection, path: Path, name: str, table: str, encoding: str
 ) -> None:
     """Fast path for clean CSV; on failure the csv module names the bad lines, if it can.
 
@@ -320,8 +319,7 @@ def _stage_csv_duckdb(
             [str(path), {h: "VARCHAR" for h in header}],
         )
     except duckdb.Error as exc:
-        # raises naming ragged rows (unless lenient, then the csv module's staging skips them)
-        _read_csv_text(path.read_bytes().decode(encoding), name, [] if lenient else None)
+        # staged by the csv module instead, which names ragged rows (or, lenient, skips them)
         raise _FastPathError([Problem(name, None, None, f"cannot read CSV: {first_line(exc)}")]
                               ) from exc
     _row_view(con, table)

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from lingtan.accounting.metered import READING_TYPE, SUM_TYPE
+from lingtan.accounting.metered import READING_TYPE, SUM_TYPE, months_of_year
 from lingtan.instruments.from_rows import events_from_rows
 from lingtan.instruments.ledger import LedgerState, replay
 
@@ -93,8 +93,9 @@ def monthly_generation_kwh(con: duckdb.DuckDBPyConnection, site_id: str, timezon
     rows = con.execute(
         "SELECT strftime(timezone(?, (ts_utc - INTERVAL 1 MICROSECOND) AT TIME ZONE 'UTC'),"
         f" '%Y-%m') AS month, sum(value::{READING_TYPE})::{SUM_TYPE} FROM readings"
-        " WHERE site_id = ? AND value IS NOT NULL AND meter_id IN (SELECT meter_id FROM meters"
-        " WHERE site_id = ? AND is_current AND role = 'generation')"
-        " GROUP BY month HAVING month <= ? ORDER BY month",
-        [timezone, site_id, site_id, f"{through_year:04d}-12"]).fetchall()
+        " WHERE site_id = ? AND value IS NOT NULL AND ts_utc <= ? AND meter_id IN"
+        " (SELECT meter_id FROM meters WHERE site_id = ? AND is_current AND role = 'generation')"
+        " GROUP BY month ORDER BY month",
+        [timezone, site_id, months_of_year(through_year, timezone)[-1].end_utc, site_id]
+    ).fetchall()
     return {str(month): float(kwh) for month, kwh in rows}

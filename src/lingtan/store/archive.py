@@ -52,6 +52,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NoReturn
 
 from lingtan.errors import BundleError, Problem
+from lingtan.store.audit import SHA256_HEX
 
 MAX_ENTRIES = 10_000
 MAX_ENTRY_BYTES = 4 * 2**30
@@ -65,7 +66,6 @@ MANIFEST = "manifest.json"
 CHAIN = "audit/chain.jsonl"
 _LISTED_PREFIXES = ("package/", "results/")
 _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _DRIVE = re.compile(r"[A-Za-z]:")
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
@@ -213,7 +213,7 @@ def _manifest_problems(doc: Any) -> list[Problem]:
     if not isinstance(doc.get("site"), str) or not doc["site"]:
         bad.append(Problem(MANIFEST, None, "site", "missing or not a site id"))
     head = doc.get("chain_head")
-    if head is not None and not (isinstance(head, str) and _SHA256.fullmatch(head)):
+    if head is not None and not (isinstance(head, str) and SHA256_HEX.fullmatch(head)):
         bad.append(Problem(MANIFEST, None, "chain_head", "not null or a SHA-256 (64 hex digits)"))
     files = doc.get("files")
     if not isinstance(files, dict):
@@ -224,7 +224,7 @@ def _manifest_problems(doc: Any) -> list[Problem]:
                            "again)"))
     for name, sha in files.items():
         reason = _unsafe_name(name) or _unlistable(name)
-        if reason is None and not (isinstance(sha, str) and _SHA256.fullmatch(sha)):
+        if reason is None and not (isinstance(sha, str) and SHA256_HEX.fullmatch(sha)):
             reason = "its SHA-256 is not 64 lower-case hex digits"
         if reason:
             bad.append(Problem(MANIFEST, None, "files", f"{name!r}: {reason}"))

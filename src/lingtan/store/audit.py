@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from typing import Any
 
 import duckdb
 
 GENESIS_SHA256 = "0" * 64
+#: A SHA-256 as lingtan writes it: 64 lower-case hex digits.
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def utc_now() -> dt.datetime:

@@ -10,15 +10,13 @@ fails when none does: records were removed from the end, or the chain was rewrit
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from lingtan.errors import InputError
-
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+from lingtan.store.audit import SHA256_HEX
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def normalise_head(expected: str | None) -> str | None:
     """
     if expected is None:
         return None
-    if not _SHA256.fullmatch(text := expected.strip().lower()):
+    if not SHA256_HEX.fullmatch(text := expected.strip().lower()):
         raise InputError(f"--expect-head {expected!r} is not a SHA-256 (64 hex digits)")
     return text
 

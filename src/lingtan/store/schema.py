@@ -145,7 +145,7 @@ ALTER TABLE reading_versions ADD COLUMN flag VARCHAR;
 
 # An import commits in three steps (docs/import.md, "Crash safety"): its batch row as
 # ``pending``, then its data, then the batch ``complete`` with its audit record. Rows of a
-# batch that never completed are rolled back by :mod:`lingtan.store.recovery`. Batches
+# batch that never completed are rolled back by :mod:`lingtan.store.batches`. Batches
 # stored before this migration were each written in one transaction with their audit
 # record: they are complete.
 _V5 = """
